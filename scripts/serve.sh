@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Starts the action server in the background, then the Rasa server (`run`) or
+# `rasa shell` (`shell`) in the foreground. Ctrl+C stops both.
+set -euo pipefail
+
+mode=${1:-run}
+venv=${VENV:-.venv}
+model=${MODEL:-models/current.tar.gz}
+rasa_port=${RASA_PORT:-5005}
+action_port=${ACTION_PORT:-5055}
+mkdir -p var/log
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$rasa_port" "$action_port"; do
+  if ! port_free "$port"; then
+    echo "error: port $port is already in use (another 'make run' or 'make shell'?)." >&2
+    echo "       stop it, or choose other ports: RASA_PORT=5006 ACTION_PORT=5056 make $mode" >&2
+    exit 1
+  fi
+done
+
+"$venv/bin/rasa" run actions --actions actions --port "$action_port" \
+  >var/log/actions.log 2>&1 &
+action_pid=$!
+trap 'kill $action_pid 2>/dev/null || true; wait $action_pid 2>/dev/null || true' EXIT INT TERM
+
+printf 'starting the action server on port %s ' "$action_port"
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$action_port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$action_pid" 2>/dev/null; then
+    echo; echo "error: the action server stopped; see var/log/actions.log:" >&2
+    tail -20 var/log/actions.log >&2; exit 1
+  fi
+  printf '.'; sleep 1
+done
+echo " ready"
+
+export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook"
+case "$mode" in
+  run)
+    cat <<MSG
+
+借呗助手 is starting (model: $model).
+  REST:      curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}'
+  socket.io: http://localhost:$rasa_port (channel for the web widget)
+  logs:      var/log/actions.log (action server); the Rasa server logs below
+Stop with Ctrl+C.
+
+MSG
+    "$venv/bin/rasa" run --model "$model" --port "$rasa_port" \
+      --cors "${CORS_ORIGINS:-http://localhost:8080}" --credentials credentials.yml \
+      --endpoints endpoints.yml
+    ;;
+  shell)
+    echo "Type a message in Chinese, e.g. 芝麻分750为什么开不了借呗  (/stop to quit)"
+    "$venv/bin/rasa" shell --model "$model" --endpoints endpoints.yml
+    ;;
+  *)
+    echo "usage: $0 run|shell" >&2; exit 2 ;;
+esac
