@@ -1,0 +1,280 @@
+"""Custom Rasa 3.6 NLU graph components.
+
+Add them to ``config.yml`` by class path::
+
+    pipeline:
+      - name: jiebei_nlu.components.TextNormalizer      # first
+      - name: JiebaTokenizer
+      ...
+      - name: jiebei_nlu.components.ZhimaScoreExtractor # after TextNormalizer
+
+`TextNormalizer` is registered as a ``MESSAGE_TOKENIZER``: the default recipe
+only runs tokenizer and featurizer components over the training data
+(``process_training_data``) and chains them in config order, so this type
+puts the normaliser in both the training and the prediction graph, ahead of
+the real tokenizer when it is listed first. It does not subclass Rasa's
+``Tokenizer``, so the "only one tokenizer" check is not affected.
+
+`ZhimaScoreExtractor` is a non-trainable ``ENTITY_EXTRACTOR``: it only runs at
+prediction time, in config order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+from pathlib import Path
+
+# Rasa validates these annotations at runtime with typing.get_type_hints:
+# they must resolve in this module's globals, so use typing's aliases.
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from jiebei_nlu import normalize
+from jiebei_nlu import numbers
+from jiebei_nlu.normalize import (
+    DEFAULT_VARIANTS_PATH,
+    VariantTable,
+    default_variants,
+    load_variants,
+    normalize_with_offsets,
+)
+from jiebei_nlu.numbers import find_score_mentions
+
+logger = logging.getLogger(__name__)
+
+ZHIMA_SCORE_ENTITY = "zhima_score"
+ADDITIONAL_INFO = "additional_info"
+CONFIDENCE_ENTITY = "confidence_entity"
+VARIANTS_PATH_KEY = "variants_path"
+
+
+def _source_digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class TextNormalizer(GraphComponent):
+    """Rewrites message text with `jiebei_nlu.normalize.normalize_text`.
+
+    Runs over every training example and every incoming message, so the
+    tokenizer, featurizers and classifiers only ever see normalised text.
+    Entity annotations in training examples are moved to the normalised
+    offsets.
+
+    Config:
+        variants_path: variant spelling file; the packaged
+            ``jiebei_nlu/data/variants.yml`` when ``None``.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The component's default config."""
+        return {VARIANTS_PATH_KEY: None}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Changes when the variant file or the normaliser code changes.
+
+        Rasa caches the output of training-graph nodes by config and class
+        source only; without this, editing ``variants.yml`` would reuse stale
+        normalised training data.
+        """
+        path = Path(config.get(VARIANTS_PATH_KEY) or DEFAULT_VARIANTS_PATH)
+        try:
+            variants = path.read_bytes()
+        except OSError:
+            variants = b""
+        return _source_digest(variants, inspect.getsource(normalize).encode("utf-8"))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TextNormalizer:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        """Loads and validates the variant table.
+
+        Args:
+            config: the component config.
+
+        Raises:
+            jiebei_nlu.normalize.VariantFileError: the variant file is invalid.
+        """
+        path = config.get(VARIANTS_PATH_KEY)
+        self._variants: VariantTable = (
+            load_variants(path) if path else default_variants()
+        )
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalises the text of every training example in place.
+
+        Args:
+            training_data: the NLU training data.
+
+        Returns:
+            The same training data, normalised.
+        """
+        changed = 0
+        for example in training_data.training_examples:
+            changed += self._normalize_message(example)
+        logger.debug(
+            "Normalised %d of %d training examples.",
+            changed,
+            len(training_data.training_examples),
+        )
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Normalises the text of incoming messages in place.
+
+        Args:
+            messages: messages to process.
+
+        Returns:
+            The same messages, normalised.
+        """
+        for message in messages:
+            self._normalize_message(message)
+        return messages
+
+    def _normalize_message(self, message: Message) -> bool:
+        """Normalise one message's text and its entity offsets.
+
+        Returns:
+            Whether the text changed.
+        """
+        text = message.get(TEXT)
+        if not isinstance(text, str) or not text:
+            return False
+        result = normalize_with_offsets(text, self._variants)
+        if result.text == text:
+            return False
+        message.set(TEXT, result.text)
+        entities = message.get(ENTITIES)
+        if entities:
+            message.set(ENTITIES, self._move_entities(entities, text, result))
+        return True
+
+    @staticmethod
+    def _move_entities(
+        entities: List[Dict[Text, Any]],
+        original: str,
+        result: normalize.NormalizedText,
+    ) -> List[Dict[Text, Any]]:
+        """Map entity spans onto the normalised text.
+
+        The value follows the text when it was the annotated text itself (not
+        a synonym); entities whose span vanished (whitespace) are dropped.
+        """
+        moved: List[Dict[Text, Any]] = []
+        for entity in entities:
+            start = entity.get(ENTITY_ATTRIBUTE_START)
+            end = entity.get(ENTITY_ATTRIBUTE_END)
+            if not isinstance(start, int) or not isinstance(end, int):
+                moved.append(entity)
+                continue
+            span = result.map_span(start, end)
+            if span is None:
+                logger.warning(
+                    "Dropped entity '%s': its span holds only whitespace.",
+                    entity.get(ENTITY_ATTRIBUTE_TYPE),
+                )
+                continue
+            updated = dict(entity)
+            updated[ENTITY_ATTRIBUTE_START], updated[ENTITY_ATTRIBUTE_END] = span
+            if entity.get(ENTITY_ATTRIBUTE_VALUE) == original[start:end]:
+                updated[ENTITY_ATTRIBUTE_VALUE] = result.text[span[0] : span[1]]
+            moved.append(updated)
+        return moved
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds a ``zhima_score`` entity (an ``int``) for each stated 芝麻分.
+
+    Uses `jiebei_nlu.numbers.find_score_mentions` on the message text, which
+    must already be normalised (list `TextNormalizer` before this component).
+    Entities found by other extractors are kept. ``additional_info`` carries
+    ``{"approximate": bool}`` (true for 七百多, 7** ...).
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The component's default config (nothing to configure)."""
+        return {}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Changes when the number parsing code changes."""
+        return _source_digest(inspect.getsource(numbers).encode("utf-8"))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ZhimaScoreExtractor:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the score entities to each message.
+
+        Args:
+            messages: messages to process.
+
+        Returns:
+            The same messages with ``zhima_score`` entities added.
+        """
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text:
+                continue
+            entities = list(message.get(ENTITIES, []) or [])
+            for mention in find_score_mentions(text):
+                entity = {
+                    ENTITY_ATTRIBUTE_TYPE: ZHIMA_SCORE_ENTITY,
+                    ENTITY_ATTRIBUTE_VALUE: mention.value,
+                    ENTITY_ATTRIBUTE_START: mention.start,
+                    ENTITY_ATTRIBUTE_END: mention.end,
+                    EXTRACTOR: self.name,
+                    CONFIDENCE_ENTITY: 1.0,
+                    ADDITIONAL_INFO: {"approximate": mention.approximate},
+                }
+                if entity not in entities:
+                    entities.append(entity)
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages

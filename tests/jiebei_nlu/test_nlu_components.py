@@ -1,0 +1,217 @@
+"""Tests for jiebei_nlu.components on Message objects (no training)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+pytest.importorskip("rasa")
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+
+from jiebei_nlu.components import TextNormalizer, ZhimaScoreExtractor  # noqa: E402
+from jiebei_nlu.normalize import VariantFileError  # noqa: E402
+
+NORMALIZER_PATH = "jiebei_nlu.components.TextNormalizer"
+EXTRACTOR_PATH = "jiebei_nlu.components.ZhimaScoreExtractor"
+
+
+def _normalizer(config: Dict[str, Any] | None = None) -> TextNormalizer:
+    full = {**TextNormalizer.get_default_config(), **(config or {})}
+    return TextNormalizer.create(full, None, None, None)  # type: ignore[arg-type]
+
+
+def _extractor() -> ZhimaScoreExtractor:
+    return ZhimaScoreExtractor.create({}, None, None, None)  # type: ignore[arg-type]
+
+
+def _score_entities(message: Message) -> List[Dict[str, Any]]:
+    return [e for e in message.get("entities", []) if e["entity"] == "zhima_score"]
+
+
+def test_normalizer_rewrites_message_text() -> None:
+    message = Message(data={"text": "芝麻份七百二十 借吧开不了"})
+    _normalizer().process([message])
+    assert message.get("text") == "芝麻分七百二十借呗开不了"
+
+
+def test_normalizer_leaves_messages_without_text_alone() -> None:
+    message = Message(data={"action_name": "utter_greet"})
+    _normalizer().process([message])
+    assert message.get("text") is None
+
+
+def test_normalizer_rewrites_training_examples_and_moves_entities() -> None:
+    text = "我的 芝麻份 是 七百二十"
+    start = text.index("七百二十")
+    example = Message(
+        data={
+            "text": text,
+            "intent": "inform_score",
+            "entities": [
+                {"entity": "zhima_score", "start": start, "end": start + 4, "value": "七百二十"}
+            ],
+        }
+    )
+    untouched = Message(data={"text": "你好", "intent": "greet"})
+    _normalizer().process_training_data(TrainingData([example, untouched]))
+
+    assert example.get("text") == "我的芝麻分是七百二十"
+    (entity,) = example.get("entities")
+    assert (entity["start"], entity["end"], entity["value"]) == (6, 10, "七百二十")
+    assert untouched.get("text") == "你好"
+
+
+def test_normalizer_keeps_synonym_values_of_moved_entities() -> None:
+    text = "我 想关 借吧"
+    start = text.index("借吧")
+    example = Message(
+        data={
+            "text": text,
+            "entities": [
+                {"entity": "product", "start": start, "end": start + 2, "value": "jiebei"}
+            ],
+        }
+    )
+    _normalizer().process_training_data(TrainingData([example]))
+    (entity,) = example.get("entities")
+    assert example.get("text")[entity["start"] : entity["end"]] == "借呗"
+    assert entity["value"] == "jiebei"
+
+
+def test_normalizer_uses_configured_variant_file(tmp_path: Path) -> None:
+    path = tmp_path / "variants.yml"
+    path.write_text("variants:\n  余额宝: [余额包]\n", encoding="utf-8")
+    message = Message(data={"text": "余额包和借吧"})
+    _normalizer({"variants_path": str(path)}).process([message])
+    assert message.get("text") == "余额宝和借吧"
+
+
+def test_normalizer_rejects_invalid_variant_file(tmp_path: Path) -> None:
+    path = tmp_path / "variants.yml"
+    path.write_text("variants:\n  借呗: [借呗]\n", encoding="utf-8")
+    with pytest.raises(VariantFileError, match=str(path)):
+        _normalizer({"variants_path": str(path)})
+
+
+def test_normalizer_fingerprint_follows_the_variant_file(tmp_path: Path) -> None:
+    path = tmp_path / "variants.yml"
+    path.write_text("variants:\n  借呗: [借吧]\n", encoding="utf-8")
+    before = TextNormalizer.fingerprint_addon({"variants_path": str(path)})
+    path.write_text("variants:\n  借呗: [借吧, 借贝]\n", encoding="utf-8")
+    after = TextNormalizer.fingerprint_addon({"variants_path": str(path)})
+    assert before != after
+
+
+def test_extractor_adds_integer_score_entity() -> None:
+    message = Message(data={"text": "芝麻分七百二十借呗开不了"})
+    _extractor().process([message])
+    assert message.get("entities") == [
+        {
+            "entity": "zhima_score",
+            "value": 720,
+            "start": 3,
+            "end": 7,
+            "extractor": "ZhimaScoreExtractor",
+            "confidence_entity": 1.0,
+            "additional_info": {"approximate": False},
+        }
+    ]
+
+
+def test_extractor_marks_approximate_scores() -> None:
+    message = Message(data={"text": "芝麻分7**"})
+    _extractor().process([message])
+    (entity,) = _score_entities(message)
+    assert entity["value"] == 750
+    assert entity["additional_info"] == {"approximate": True}
+
+
+def test_extractor_keeps_entities_already_present() -> None:
+    existing = {"entity": "product", "value": "借呗", "start": 7, "end": 9, "extractor": "X"}
+    message = Message(data={"text": "芝麻分750开不了借呗", "entities": [existing]})
+    _extractor().process([message])
+    entities = message.get("entities")
+    assert existing in entities
+    assert [e["value"] for e in _score_entities(message)] == [750]
+
+
+def test_extractor_adds_nothing_for_amounts() -> None:
+    message = Message(data={"text": "借了5000块"})
+    _extractor().process([message])
+    assert message.get("entities") == []
+
+
+def test_extractor_does_not_duplicate_on_second_run() -> None:
+    message = Message(data={"text": "我芝麻分才70分"})
+    extractor = _extractor()
+    extractor.process([message])
+    extractor.process([message])
+    assert [e["value"] for e in _score_entities(message)] == [70]
+
+
+def test_extractor_entities_are_in_parse_output() -> None:
+    message = Message(data={"text": "七百五十分"})
+    _extractor().process([message])
+    output = message.as_dict(only_output_properties=True)
+    assert [e["value"] for e in output["entities"]] == [750]
+
+
+@pytest.mark.parametrize(
+    "path, component_type, trainable",
+    [
+        (NORMALIZER_PATH, DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, False),
+        (EXTRACTOR_PATH, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, False),
+    ],
+)
+def test_components_are_registered_with_the_default_recipe(
+    path: str, component_type: DefaultV1Recipe.ComponentType, trainable: bool
+) -> None:
+    registered = DefaultV1Recipe._from_registry(path)
+    assert registered.types == {component_type}
+    assert registered.is_trainable is trainable
+
+
+def _graph_config() -> Any:
+    config = {
+        "recipe": "default.v1",
+        "language": "zh",
+        "pipeline": [
+            {"name": NORMALIZER_PATH},
+            {"name": "JiebaTokenizer"},
+            {"name": "CountVectorsFeaturizer"},
+            {"name": "DIETClassifier", "epochs": 1, "entity_recognition": False},
+            {"name": EXTRACTOR_PATH},
+        ],
+    }
+    return DefaultV1Recipe().graph_config_for_recipe(config, {})
+
+
+def test_normalizer_runs_before_the_tokenizer_in_training_graph() -> None:
+    nodes = _graph_config().train_schema.nodes
+    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {
+        "training_data": "nlu_training_data_provider"
+    }
+    assert nodes["run_JiebaTokenizer1"].needs["training_data"] == (
+        "run_jiebei_nlu.components.TextNormalizer0"
+    )
+    assert nodes["train_JiebaTokenizer1"].needs["training_data"] == (
+        "run_jiebei_nlu.components.TextNormalizer0"
+    )
+
+
+def test_normalizer_runs_before_tokenizer_and_extractor_after_classifier_in_predict_graph() -> None:
+    nodes = _graph_config().predict_schema.nodes
+    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {
+        "messages": "nlu_message_converter"
+    }
+    assert nodes["run_JiebaTokenizer1"].needs["messages"] == (
+        "run_jiebei_nlu.components.TextNormalizer0"
+    )
+    assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor4"].needs == {
+        "messages": "run_DIETClassifier3"
+    }
