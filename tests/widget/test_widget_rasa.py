@@ -1,0 +1,100 @@
+"""Browser tests of the widget against the real Rasa server and action server.
+
+The servers start once for the module (the trained model models/current.tar.gz
+must exist); the outage test stops and restarts the Rasa server, so it runs last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from widget_page import BOT_BUBBLES, ask, conversation, send, session_id, wait_for_bot_count
+from widget_servers import RasaStack, WidgetSite, start_site
+
+pytestmark = pytest.mark.integration
+
+RESTART_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def site(rasa_stack: RasaStack, site_port: int) -> Iterator[WidgetSite]:
+    yield from start_site(site_port, rasa_stack.url)
+
+
+@pytest.fixture()
+def page(page_factory: Any, site: WidgetSite) -> Any:
+    opened = page_factory(site.url, site.dialogs)
+    wait_for_bot_count(opened, 1)  # the greeting answers the silent /greet
+    return opened
+
+
+def test_question_gets_a_bot_reply(page: Any, artifacts_dir: Path) -> None:
+    ask(page, "芝麻分高为什么开不了借呗")
+    log = conversation(page)
+    assert log[-2] == ("user", "芝麻分高为什么开不了借呗")
+    assert log[-1][0] == "bot" and log[-1][1]
+    page.screenshot(path=str(artifacts_dir / "widget-conversation.png"))
+
+
+def test_quick_reply_click_shows_its_title_and_gets_a_reply(page: Any) -> None:
+    first = page.locator(".jw-quick-btn").first
+    title = first.inner_text().strip()
+    assert title
+    bots = page.locator(BOT_BUBBLES).count()
+    first.click()
+    wait_for_bot_count(page, bots + 1)
+    log = conversation(page)
+    user_turns = [text for sender, text in log if sender == "user"]
+    assert user_turns == [title]
+    assert log.index(("user", title)) < len(log) - 1  # a bot reply follows it
+
+
+def test_conversation_survives_a_reload(page: Any, rasa_stack: RasaStack) -> None:
+    ask(page, "借呗怎么开通")
+    before = conversation(page)
+    sid = session_id(page, rasa_stack.url)
+    page.reload()
+    wait_for_bot_count(page, sum(1 for sender, _ in before if sender == "bot"))
+    assert conversation(page) == before
+    assert session_id(page, rasa_stack.url) == sid
+    ask(page, "谢谢")  # the same session goes on after the reload
+    assert conversation(page)[-2] == ("user", "谢谢")
+
+
+def test_html_typed_by_the_user_is_shown_as_text(page: Any, site: WidgetSite) -> None:
+    attacks = ["<img src=x onerror=alert(1)>", "<script>window.__xss=1</script>"]
+    for attack in attacks:
+        ask(page, attack)
+    user_turns = [text for sender, text in conversation(page) if sender == "user"]
+    assert user_turns == attacks
+    assert page.locator(".jw-log img, .jw-log script").count() == 0
+    page.wait_for_timeout(300)  # give an injected onerror handler time to run
+    assert page.evaluate("() => window.__xss") is None
+    assert site.dialogs == []
+
+
+def test_outage_is_announced_and_a_queued_message_is_sent_after_restart(page: Any, rasa_stack: RasaStack) -> None:
+    rasa_stack.stop_rasa()
+    notice = page.locator(".jw-notice")
+    expect(notice).to_have_text("连接已断开，正在重连…", timeout=15_000)
+
+    send(page, "借呗被关了怎么办")
+    pending = page.locator(".jw-msg--pending")
+    expect(pending).to_have_count(1)
+    expect(pending.locator(".jw-pending")).to_have_text("等待发送")
+
+    page.reload()  # the queue is kept across a reload while offline
+    expect(page.locator(".jw-msg--pending .jw-bubble")).to_have_text("借呗被关了怎么办")
+    expect(notice).to_be_visible()
+    bots = page.locator(BOT_BUBBLES).count()
+
+    rasa_stack.start_rasa()
+    expect(page.locator(".jw-msg--pending")).to_have_count(0, timeout=RESTART_TIMEOUT_MS)
+    wait_for_bot_count(page, bots + 1, timeout=RESTART_TIMEOUT_MS)
+    log = conversation(page)
+    position = log.index(("user", "借呗被关了怎么办"))
+    assert [sender for sender, _ in log[position + 1 :]][:1] == ["bot"]
