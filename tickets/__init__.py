@@ -1,0 +1,50 @@
+"""Appeal ticket store of 借呗助手 and its staff CLI.
+
+Public API for the rasa-sdk actions (nothing here connects at import time)::
+
+    from tickets import AppealForm, SubmitOutcome, get_store
+    result = get_store().submit_appeal(AppealForm(...), idempotency_key)
+
+See :class:`tickets.store.TicketStore` for the operations.
+"""
+
+from __future__ import annotations
+
+from tickets.factory import build_store, flush_outbox, get_store
+from tickets.models import (
+    AppealForm,
+    Handoff,
+    InvalidInputError,
+    StoreUnavailableError,
+    SubmitOutcome,
+    SubmitResult,
+    Ticket,
+    TicketNotFoundError,
+    TicketStatus,
+)
+from tickets.numbers import is_ticket_number, normalize_ticket_number
+from tickets.phone import is_valid_mobile, mask_phone, normalize_mobile
+from tickets.store import InMemoryTicketStore, SqlTicketStore, TicketStore
+
+__all__ = [
+    "AppealForm",
+    "Handoff",
+    "InMemoryTicketStore",
+    "InvalidInputError",
+    "SqlTicketStore",
+    "StoreUnavailableError",
+    "SubmitOutcome",
+    "SubmitResult",
+    "Ticket",
+    "TicketNotFoundError",
+    "TicketStatus",
+    "TicketStore",
+    "build_store",
+    "flush_outbox",
+    "get_store",
+    "is_ticket_number",
+    "is_valid_mobile",
+    "mask_phone",
+    "normalize_mobile",
+    "normalize_ticket_number",
+]

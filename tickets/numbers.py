@@ -1,0 +1,56 @@
+"""Ticket numbers that can be read out over the phone.
+
+A number is ``"JB"`` followed by six characters from an alphabet without the
+look-alikes 0/O and 1/I/L, e.g. ``"JB7K3M9Q"``: 31**6 (about 887 million)
+possible numbers. The store retries with a new number on the rare collision.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+PREFIX = "JB"
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+BODY_LENGTH = 6
+
+_NUMBER = re.compile(rf"{PREFIX}[{ALPHABET}]{{{BODY_LENGTH}}}")
+_SEPARATORS = re.compile(r"[\s\-_.]")
+
+
+def new_ticket_number() -> str:
+    """Draw a random ticket number from a cryptographic source.
+
+    Returns:
+        A number such as ``"JB7K3M9Q"``.
+    """
+    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return PREFIX + body
+
+
+def normalize_ticket_number(text: str) -> str:
+    """Turn a number as typed or dictated into its canonical form.
+
+    Upper-cases and removes spaces, hyphens, dots and underscores, so
+    ``"jb 7k3-m9q"`` becomes ``"JB7K3M9Q"``. The result may still be invalid:
+    check it with :func:`is_ticket_number`.
+
+    Args:
+        text: The number as typed.
+
+    Returns:
+        The canonical spelling.
+    """
+    return _SEPARATORS.sub("", text).upper()
+
+
+def is_ticket_number(text: str) -> bool:
+    """Tell whether ``text`` is a well-formed canonical ticket number.
+
+    Args:
+        text: A canonical number (see :func:`normalize_ticket_number`).
+
+    Returns:
+        True when it has the prefix and six characters of the alphabet.
+    """
+    return _NUMBER.fullmatch(text) is not None
