@@ -22,7 +22,7 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup train run shell test test-unit validate test-stories test-nlu lint clean
+.PHONY: help setup system-deps train run shell test test-unit validate test-stories test-nlu lint clean faq-check faq-import
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ $(STAMP): requirements.lock
 	@echo "installing pinned dependencies (first time: a few minutes) ..."
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock
 	@touch $@
+
+system-deps: ## install the Debian packages the integration tests need (PostgreSQL, Chromium)
+	scripts/install_system_deps.sh
 
 train: $(MODEL) ## train the model if it is missing or older than its inputs
 
@@ -53,17 +56,25 @@ shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server runn
 test: test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
-test-unit: $(STAMP) ## pytest: components, engine, actions, tools, integration tests
+test-unit: $(STAMP) system-deps $(MODEL) ## pytest: components, engine, actions, tools, integration tests
 	$(PY) -m pytest
 
-validate: $(STAMP) ## rasa data validate, warnings are errors
-	$(RASA) data validate --fail-on-warnings
+validate: $(STAMP) ## rasa data validate; every warning is an error (see the script)
+	$(PY) scripts/validate_data.py
 
 test-stories: $(MODEL) ## story tests under tests/stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
 test-nlu: $(MODEL) ## held-out NLU evaluation; fails below 0.90 intent accuracy
 	$(PY) scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu/heldout.yml --out results/nlu_heldout.json --min-accuracy 0.90
+
+faq-check: $(STAMP) ## validate a FAQ spreadsheet without writing: make faq-check FILE=my_faq.csv
+	@test -n "$(FILE)" || { echo "usage: make faq-check FILE=path/to/faq.csv" >&2; exit 2; }
+	$(PY) -m faqtool check "$(FILE)"
+
+faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import FILE=my_faq.csv [DRY_RUN=1]
+	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
+	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
 
 lint: $(STAMP) ## ruff on the Python code
 	$(VENV)/bin/ruff check .

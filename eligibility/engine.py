@@ -18,7 +18,7 @@ change of all confidences; the fact with the largest expected change wins.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from eligibility.conditions import FALSE, TRUE, UNKNOWN
@@ -138,7 +138,7 @@ class Engine:
         """
         return extract(text, self._facts, self._extraction)
 
-    def evaluate(self, profile: Mapping[str, object]) -> Diagnosis:
+    def evaluate(self, profile: Mapping[str, object], skip: Iterable[str] = ()) -> Diagnosis:
         """Rank every cause for a profile.
 
         A fact that is missing or ``None`` is unknown. An int fact outside its
@@ -149,6 +149,8 @@ class Engine:
 
         Args:
             profile: Facts by name.
+            skip: Unknown facts never to propose as the next question, e.g.
+                those the user already answered with "不知道".
 
         Returns:
             The diagnosis.
@@ -164,15 +166,18 @@ class Engine:
             for i in self._residual:
                 if outcomes[i].state != FALSE:
                     outcomes[i] = self._compiled[i].superseded(matched)
-        next_fact = self._next_fact(facts, outcomes, len(matched))
+        next_fact = self._next_fact(facts, outcomes, len(matched), frozenset(skip))
         outcomes.sort()  # By (rank, -confidence, index): the index is unique.
         best = outcomes[0].result
         best_matched = best.status is CauseStatus.MATCHED
+        # The catch-all ranking first means nothing the user said explains the
+        # refusal: that alone is a reason to offer an appeal.
+        best_residual = self._rules[outcomes[0].index].residual and best.status is not CauseStatus.RULED_OUT
         return Diagnosis(
             causes=tuple([outcome.result for outcome in outcomes]),
             next_fact=next_fact,
             decisive=best_matched and self._is_decisive(outcomes),
-            appeal_recommended=best_matched and best.cause.appeal_recommended,
+            appeal_recommended=(best_matched or best_residual) and best.cause.appeal_recommended,
         )
 
     def _is_decisive(self, ranked: list[_Outcome]) -> bool:
@@ -215,7 +220,9 @@ class Engine:
                 _apply_range(facts, fact)
         return facts
 
-    def _next_fact(self, facts: dict[str, object], outcomes: list[_Outcome], matched: int) -> str | None:
+    def _next_fact(
+        self, facts: dict[str, object], outcomes: list[_Outcome], matched: int, skip: frozenset[str]
+    ) -> str | None:
         compiled = self._compiled
         open_rules = [outcome.state == UNKNOWN for outcome in outcomes]
         # Once a cause matched, residual rules stay ruled out whatever the answer.
@@ -224,7 +231,7 @@ class Engine:
         best_impact = self._settings.min_impact
         for plan in self._plans:
             name = plan.name
-            if name in facts:
+            if name in facts or name in skip:
                 continue
             dynamic = [i for i in plan.dynamic if open_rules[i]]
             residual = [i for i in residual_open if i in plan.residual]

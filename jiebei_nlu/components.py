@@ -42,6 +42,8 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -61,6 +63,8 @@ from jiebei_nlu.numbers import find_score_mentions
 logger = logging.getLogger(__name__)
 
 ZHIMA_SCORE_ENTITY = "zhima_score"
+# Messages with this intent state a score, so a bare number in them is one.
+SCORE_INTENT = "inform_score"
 ADDITIONAL_INFO = "additional_info"
 CONFIDENCE_ENTITY = "confidence_entity"
 VARIANTS_PATH_KEY = "variants_path"
@@ -264,7 +268,8 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
             if not isinstance(text, str) or not text:
                 continue
             entities = list(message.get(ENTITIES, []) or [])
-            for mention in find_score_mentions(text):
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            for mention in find_score_mentions(text, score_context=intent == SCORE_INTENT):
                 entity = {
                     ENTITY_ATTRIBUTE_TYPE: ZHIMA_SCORE_ENTITY,
                     ENTITY_ATTRIBUTE_VALUE: mention.value,

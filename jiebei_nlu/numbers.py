@@ -290,7 +290,7 @@ _SCORE_UNIT = "分"
 _NOT_POINTS_AFTER_FEN = ("钟", "期", "之", "享", "开", "别", "手", "类", "配", "析", "红", "钱")
 
 
-def find_score_mentions(text: str) -> list[ScoreMention]:
+def find_score_mentions(text: str, score_context: bool = False) -> list[ScoreMention]:
     """Find the 芝麻分 values stated in a normalised message.
 
     A number is a score when it follows a score word (芝麻分, 芝麻信用, 信用分,
@@ -303,11 +303,15 @@ def find_score_mentions(text: str) -> list[ScoreMention]:
 
     Args:
         text: a text normalised by `jiebei_nlu.normalize.normalize_text`.
+        score_context: the message is known to state a score (its intent is
+            inform_score), so a single bare number ("683", "才五百八") is taken
+            as the score when no number has a score word or 分 next to it.
 
     Returns:
         The mentions in text order.
     """
     mentions: list[ScoreMention] = []
+    bare: list[ScoreMention] = []
     for match in _CANDIDATE.finditer(text):
         start, end = match.span()
         number_text = match.group(0)
@@ -326,17 +330,19 @@ def find_score_mentions(text: str) -> list[ScoreMention]:
         ].startswith(_NOT_POINTS_AFTER_FEN)
         if _CHANGE_BEFORE.search(text[max(0, start - _CHANGE_WINDOW) : start]):
             continue
-        if not (followed_by_points or _has_cue_before(text, start)):
-            continue
-        mentions.append(
-            ScoreMention(
-                start=start,
-                end=end,
-                text=number_text,
-                value=parsed.value,
-                approximate=parsed.approximate,
-            )
+        mention = ScoreMention(
+            start=start,
+            end=end,
+            text=number_text,
+            value=parsed.value,
+            approximate=parsed.approximate,
         )
+        if followed_by_points or _has_cue_before(text, start):
+            mentions.append(mention)
+        else:
+            bare.append(mention)
+    if not mentions and score_context and len(bare) == 1:
+        return bare
     return mentions
 
 

@@ -140,7 +140,9 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
 async def predict(model: Path, examples: Iterable[tuple[str, str]]) -> list[Prediction]:
     """Parses every example with the model."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # no per-message debug lines
     agent = Agent.load(str(model))
     predictions = []
     for text, expected in examples:

@@ -361,3 +361,19 @@ def random_profiles(count: int, seed: int) -> list[dict[str, object]]:
 @pytest.mark.parametrize("profile", random_profiles(200, seed=20))
 def test_fast_next_fact_equals_brute_force_reference(engine, profile):
     assert engine.evaluate(profile).next_fact == brute_force_next_fact(engine, profile)
+
+
+def test_policy_adjustment_ranking_first_while_still_possible_recommends_appeal(engine):
+    # Asked enough to rule everything else out except rare causes: nothing the
+    # user said explains the refusal, so an appeal is worth offering.
+    profile = {k: v for k, v in ALL_CLEAR.items() if k not in ("age", "identity_complete")}
+    diagnosis = engine.evaluate(profile)
+    assert diagnosis.top(1)[0].cause_id == "POLICY_ADJUSTMENT"
+    assert diagnosis.top(1)[0].status is CauseStatus.POSSIBLE
+    assert diagnosis.appeal_recommended
+
+
+def test_skipped_fact_is_never_the_next_question(engine):
+    first = engine.evaluate({"zhima_score": 750}).next_fact
+    second = engine.evaluate({"zhima_score": 750}, skip=[first]).next_fact
+    assert second is not None and second != first

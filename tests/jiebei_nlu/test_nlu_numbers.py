@@ -142,6 +142,21 @@ def test_several_scores_are_found_in_text_order() -> None:
     assert [m.value for m in find_score_mentions(text)] == [600, 700]
 
 
+@pytest.mark.parametrize(
+    "message, value",
+    [("683", 683), ("才五百八，挺低的", 580), ("大概七百多吧", 750)],
+)
+def test_bare_number_is_a_score_when_the_message_states_one(message: str, value: int) -> None:
+    text = normalize_text(message)
+    assert find_score_mentions(text) == []
+    assert [m.value for m in find_score_mentions(text, score_context=True)] == [value]
+
+
+@pytest.mark.parametrize("message", ["借了5000块", "逾期3天", "700还是750记不清了"])
+def test_score_context_takes_no_amount_and_no_ambiguous_pair(message: str) -> None:
+    assert find_score_mentions(normalize_text(message), score_context=True) == []
+
+
 def test_score_next_to_an_amount_keeps_only_the_score() -> None:
     text = normalize_text("芝麻分720，借了5000块")
     assert [m.value for m in find_score_mentions(text)] == [720]

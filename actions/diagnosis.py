@@ -1,0 +1,304 @@
+"""Diagnosis dialogue: why 借呗 cannot be opened or was closed.
+
+Slots -> facts -> eligibility engine -> responses + ``SlotSet`` events. The
+engine decides which question matters next; the form ``diagnosis_form`` asks
+it through ``action_ask_diagnosis_answer`` and stops when the engine has a
+decisive cause, nothing would change the ranking, or ``MAX_QUESTIONS`` have
+been asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.score import accept_score, latest_stated_score
+from eligibility import CauseStatus, Diagnosis, Engine, QuestionKind, load_engine
+from jiebei_nlu.normalize import normalize_text
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTIONS = 6
+MAX_CAUSES_EXPLAINED = 3
+HIGH_SCORE = 650
+CLOSED_INTENT = "ask_jiebei_closed"
+
+# A user who calls their score high without giving it ("芝麻分挺高的").
+_HIGH_SCORE_CLAIM = re.compile(r"(芝麻分|芝麻信用|信用分|分数?)[^,，。!！?？]{0,4}(高|不低|不错|很好|挺好)")
+
+FACTS_SLOT = "diagnosis_facts"
+ASKED_SLOT = "diagnosis_asked"
+PENDING_SLOT = "diagnosis_pending_fact"
+ANSWER_SLOT = "diagnosis_answer"
+MODE_SLOT = "diagnosis_mode"
+RESULT_SLOT = "diagnosis_result"
+APPEAL_OFFERED_SLOT = "appeal_offered"
+APPEAL_CONTEXT_SLOT = "appeal_context"
+
+# Records a user may dispute, by the fact their message mentions.
+DISPUTABLE_CAUSES = {
+    "has_overdue": "OVERDUE_RECORD",
+    "account_risk_warning": "ACCOUNT_RISK",
+}
+
+ANSWER_YES = "yes"
+ANSWER_NO = "no"
+ANSWER_UNKNOWN = "unknown"
+
+
+def engine() -> Engine:
+    """Returns the eligibility engine, loaded on first use."""
+    return load_engine()
+
+
+def known_facts(tracker: Tracker) -> dict[str, Any]:
+    """Returns the facts gathered so far in this diagnosis."""
+    return dict(tracker.get_slot(FACTS_SLOT) or {})
+
+
+def asked_facts(tracker: Tracker) -> list[str]:
+    """Returns the facts already asked about, in order."""
+    return list(tracker.get_slot(ASKED_SLOT) or [])
+
+
+def evaluate(tracker: Tracker) -> Diagnosis:
+    """Runs the engine on the conversation's facts, skipping asked facts."""
+    return engine().evaluate(known_facts(tracker), skip=asked_facts(tracker))
+
+
+def facts_in_message(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Extracts facts from the latest user message.
+
+    The score comes from the ``zhima_score`` entity and is used only when it
+    is a real 芝麻分; otherwise the user is told and it is left out.
+    """
+    text = normalize_text(tracker.latest_message.get("text") or "")
+    found = engine().extract_facts(text)
+    found.pop("zhima_score", None)
+    score = latest_stated_score(tracker)
+    if score is not None and accept_score(score, dispatcher):
+        found["zhima_score"] = score
+    return found
+
+
+def claims_high_score(tracker: Tracker, facts: dict[str, Any]) -> bool:
+    """True when the user says or shows that their score is high."""
+    score = facts.get("zhima_score")
+    if isinstance(score, int) and score >= HIGH_SCORE:
+        return True
+    text = normalize_text(tracker.latest_message.get("text") or "")
+    return bool(_HIGH_SCORE_CLAIM.search(text))
+
+
+class ActionStartDiagnosis(Action):
+    """Starts (or restarts) a diagnosis with the facts the user already gave."""
+
+    def name(self) -> str:
+        return "action_start_diagnosis"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        closed = (tracker.latest_message.get("intent") or {}).get("name") == CLOSED_INTENT
+        facts = facts_in_message(tracker, dispatcher)
+        earlier_score = tracker.get_slot("zhima_score")
+        if "zhima_score" not in facts and earlier_score is not None:
+            facts["zhima_score"] = int(earlier_score)
+        if closed:
+            facts["had_jiebei_before"] = True
+
+        dispatcher.utter_message(
+            response="utter_closed_intro" if closed else "utter_diagnosis_intro"
+        )
+        if not closed and claims_high_score(tracker, facts):
+            dispatcher.utter_message(response="utter_score_only_one_factor")
+        logger.info(
+            "diagnosis started for %s with facts %s", tracker.sender_id, sorted(facts)
+        )
+        return [
+            SlotSet(MODE_SLOT, "closed" if closed else "cannot_open"),
+            SlotSet(FACTS_SLOT, facts),
+            SlotSet(ASKED_SLOT, []),
+            SlotSet(PENDING_SLOT, None),
+            SlotSet(ANSWER_SLOT, None),
+            SlotSet(RESULT_SLOT, None),
+            SlotSet(APPEAL_OFFERED_SLOT, False),
+        ]
+
+
+class ValidateDiagnosisForm(FormValidationAction):
+    """Records each answer as facts and decides when to stop asking."""
+
+    def name(self) -> str:
+        return "validate_diagnosis_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if len(asked_facts(tracker)) >= MAX_QUESTIONS:
+            return []
+        diagnosis = evaluate(tracker)
+        if diagnosis.decisive or diagnosis.next_fact is None:
+            return []
+        return domain_slots
+
+    def validate_diagnosis_answer(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Turns the answer (是 / 不是 / 不知道 / free text) into facts."""
+        pending = tracker.get_slot(PENDING_SLOT)
+        found = facts_in_message(tracker, dispatcher)
+        answered = bool(found) or value == ANSWER_UNKNOWN
+        if value in (ANSWER_YES, ANSWER_NO) and pending:
+            if engine().question(pending).kind is QuestionKind.YES_NO:
+                found.setdefault(pending, value == ANSWER_YES)
+                answered = True
+        if not answered and latest_stated_score(tracker) is None:
+            dispatcher.utter_message(response="utter_diagnosis_answer_unclear")
+        facts = known_facts(tracker)
+        facts.update(found)
+        # An answered question is done; an unclear answer asks it again.
+        return {ANSWER_SLOT: None, FACTS_SLOT: facts, PENDING_SLOT: None if answered else pending}
+
+
+class ActionAskDiagnosisAnswer(Action):
+    """Asks the question the engine says matters most now."""
+
+    def name(self) -> str:
+        return "action_ask_diagnosis_answer"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        # A question interrupted (an FAQ in between) or answered unclearly is
+        # asked again; otherwise the engine picks the next one.
+        fact = tracker.get_slot(PENDING_SLOT) or evaluate(tracker).next_fact
+        if fact is None:
+            return []
+        question = engine().question(fact)
+        dispatcher.utter_message(
+            text=question.text,
+            buttons=[{"title": title, "payload": payload} for title, payload in question.buttons],
+        )
+        asked = asked_facts(tracker)
+        if fact not in asked:
+            asked.append(fact)
+        return [SlotSet(PENDING_SLOT, fact), SlotSet(ASKED_SLOT, asked)]
+
+
+class ActionExplainDiagnosis(Action):
+    """Explains up to three likely causes, most likely first."""
+
+    def name(self) -> str:
+        return "action_explain_diagnosis"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        diagnosis = engine().evaluate(known_facts(tracker))
+        causes = diagnosis.top(MAX_CAUSES_EXPLAINED)
+        if not causes:
+            dispatcher.utter_message(response="utter_diagnosis_nothing_found")
+        else:
+            dispatcher.utter_message(response="utter_diagnosis_header")
+        for rank, cause in enumerate(causes, start=1):
+            dispatcher.utter_message(
+                response=(
+                    "utter_diagnosis_cause_matched"
+                    if cause.status is CauseStatus.MATCHED
+                    else "utter_diagnosis_cause_possible"
+                ),
+                rank=rank,
+                label=cause.label,
+                explanation=cause.explanation,
+                advice=cause.advice,
+            )
+        dispatcher.utter_message(response="utter_diagnosis_disclaimer")
+
+        result = {
+            "causes": [cause.cause_id for cause in causes],
+            "facts": known_facts(tracker),
+        }
+        events: list[EventType] = [
+            SlotSet(RESULT_SLOT, result),
+            SlotSet(PENDING_SLOT, None),
+        ]
+        if diagnosis.appeal_recommended:
+            dispatcher.utter_message(response="utter_offer_appeal")
+            events += [
+                SlotSet(APPEAL_OFFERED_SLOT, True),
+                SlotSet(APPEAL_CONTEXT_SLOT, causes[0].cause_id),
+            ]
+        logger.info(
+            "diagnosis for %s: %s", tracker.sender_id, ",".join(result["causes"]) or "-"
+        )
+        return events
+
+
+class ActionOfferAppeal(Action):
+    """Offers an appeal to a user who disputes a record."""
+
+    def name(self) -> str:
+        return "action_offer_appeal"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        text = normalize_text(tracker.latest_message.get("text") or "")
+        mentioned = engine().extract_facts(text)
+        contested = next(
+            (cause for fact, cause in DISPUTABLE_CAUSES.items() if fact in mentioned),
+            None,
+        )
+        if contested is None:
+            result = tracker.get_slot(RESULT_SLOT) or {}
+            causes = result.get("causes") or []
+            contested = causes[0] if causes else None
+        dispatcher.utter_message(response="utter_dispute_acknowledged")
+        dispatcher.utter_message(response="utter_offer_appeal")
+        return [
+            SlotSet(APPEAL_OFFERED_SLOT, True),
+            SlotSet(APPEAL_CONTEXT_SLOT, contested),
+        ]
+
+
+class ActionDeclineAppeal(Action):
+    """The user does not want the offered appeal."""
+
+    def name(self) -> str:
+        return "action_decline_appeal"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet(APPEAL_OFFERED_SLOT, False)]

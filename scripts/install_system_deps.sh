@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests need, if they are missing:
+# PostgreSQL 15 (ticket store tests), Chromium and a CJK font (browser tests),
+# curl (server readiness checks). Idempotent; silent when all is present.
+set -euo pipefail
+
+packages=(postgresql-15 chromium fonts-wqy-zenhei curl)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing system packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "error: these Debian packages are needed and I cannot install them without root:" >&2
+  echo "       apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages installed"
