@@ -35,8 +35,9 @@ def page(page_factory: Any, site: WidgetSite) -> Any:
 def test_question_gets_a_bot_reply(page: Any, artifacts_dir: Path) -> None:
     ask(page, "芝麻分高为什么开不了借呗")
     log = conversation(page)
-    assert log[-2] == ("user", "芝麻分高为什么开不了借呗")
-    assert log[-1][0] == "bot" and log[-1][1]
+    question = log.index(("user", "芝麻分高为什么开不了借呗"))
+    replies = [text for sender, text in log[question + 1 :] if sender == "bot"]
+    assert replies and all(replies)
     page.screenshot(path=str(artifacts_dir / "widget-conversation.png"))
 
 
@@ -62,7 +63,9 @@ def test_conversation_survives_a_reload(page: Any, rasa_stack: RasaStack) -> Non
     assert conversation(page) == before
     assert session_id(page, rasa_stack.url) == sid
     ask(page, "谢谢")  # the same session goes on after the reload
-    assert conversation(page)[-2] == ("user", "谢谢")
+    log = conversation(page)
+    assert ("user", "谢谢") in log[len(before) :]
+    assert log[-1][0] == "bot"
 
 
 def test_html_typed_by_the_user_is_shown_as_text(page: Any, site: WidgetSite) -> None:
@@ -89,7 +92,7 @@ def test_outage_is_announced_and_a_queued_message_is_sent_after_restart(page: An
 
     page.reload()  # the queue is kept across a reload while offline
     expect(page.locator(".jw-msg--pending .jw-bubble")).to_have_text("借呗被关了怎么办")
-    expect(notice).to_be_visible()
+    expect(notice).to_have_text("暂时无法连接服务器，正在重试…")  # never connected since the reload
     bots = page.locator(BOT_BUBBLES).count()
 
     rasa_stack.start_rasa()

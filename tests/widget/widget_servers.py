@@ -28,6 +28,7 @@ ARTIFACTS = REPO / "test-artifacts"
 LOG_DIR = ARTIFACTS / "widget"
 MODEL = REPO / os.environ.get("MODEL", "models/current.tar.gz")
 STARTUP_TIMEOUT = float(os.environ.get("WIDGET_TEST_STARTUP_TIMEOUT", "300"))
+CREDENTIALS = os.environ.get("WIDGET_TEST_CREDENTIALS", "credentials.yml")
 
 
 class ServerStartError(RuntimeError):
@@ -163,7 +164,7 @@ def rasa_server(port: int, action_port: int, cors_origins: list[str]) -> Managed
             "--port",
             str(port),
             "--credentials",
-            "credentials.yml",
+            CREDENTIALS,
             "--endpoints",
             "endpoints.yml",
             "--cors",

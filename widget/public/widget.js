@@ -58,7 +58,7 @@
     connectStarted: false,
     everConnected: false,
     dropped: false, // the connection failed or dropped since the last confirm
-    greetWanted: false,
+    greetSent: false, // the silent greeting was sent for this session
     opened: false,
     typingTimer: null,
     noticeTimer: null
@@ -266,6 +266,7 @@
       event.preventDefault();
       submitInput();
     });
+    input.addEventListener('input', function () { fitInput(input); });
     input.addEventListener('keydown', function (event) {
       // Enter sends, Shift+Enter breaks the line; never while an IME is composing.
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
@@ -278,6 +279,11 @@
       launcher: launcher, panel: panel, notice: notice, log: log,
       typing: typing, input: input
     };
+  }
+
+  function fitInput(input) {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px'; // + top and bottom border
   }
 
   function chatIcon() {
@@ -457,6 +463,7 @@
       return;
     }
     ui.input.value = '';
+    fitInput(ui.input);
     sendUserMessage(text.slice(0, MAX_INPUT), text.slice(0, MAX_INPUT));
   }
 
@@ -535,7 +542,7 @@
   function startSession() {
     state.sessionId = newId();
     storage.set('session', state.sessionId);
-    state.greetWanted = Boolean(config.greeting);
+    state.greetSent = false;
   }
 
   function newConversation() {
@@ -580,8 +587,8 @@
         state.everConnected = true;
         state.dropped = false;
         setNotice(recovered ? STRINGS.reconnected : '', 'ok', 3000);
-        if (state.greetWanted && state.history.length === 0) {
-          state.greetWanted = false;
+        if (config.greeting && !state.greetSent && state.history.length === 0) {
+          state.greetSent = true;
           socket.emit('user_uttered', { message: config.greeting, session_id: state.sessionId });
           showTyping(true);
         }
@@ -650,7 +657,7 @@
       '@keyframes jw-blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }',
       '@media (prefers-reduced-motion: reduce) { .jw-typing-dot { animation: none; opacity: .7; } }',
       '.jw-form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #f0f0f0; background: #fff; }',
-      '.jw-input { flex: 1; resize: none; border: 1px solid #d9d9d9; border-radius: 8px; padding: 8px 10px; font: inherit; font-size: 16px; min-height: 22px; max-height: 120px; }',
+      '.jw-input { flex: 1; box-sizing: border-box; resize: none; border: 1px solid #d9d9d9; border-radius: 8px; padding: 8px 10px; font: inherit; font-size: 16px; height: 42px; max-height: 120px; }',
       '.jw-send { border: 0; border-radius: 8px; background: var(--jw-color); color: #fff; padding: 0 16px; font: inherit; cursor: pointer; }',
       '@media (max-width: 480px) {',
       '  .jw-panel { inset: 0; right: 0; bottom: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; }',
