@@ -1,0 +1,1 @@
+"""`make bench`: quality, latency and resource benchmarks of 借呗助手 (see docs/benchmarks.md)."""

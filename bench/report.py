@@ -1,0 +1,265 @@
+"""Render the benchmark results as markdown (bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Goals the project set itself (README): name -> target.
+FAQ_P95_GOAL_MS = 80.0
+THROUGHPUT_GOAL = 40.0
+FULL_TRAINING_GOAL_S = 300.0
+RETRAINING_GOAL_S = 120.0
+QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("met" if met else "**missed**")
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """Evaluates each goal: (goal, target, measured, met)."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    q = results.get("quality")
+    if q:
+        figures = [(name, metric, q[name][metric]) for name, _ in QUALITY_SETS for metric in ("accuracy", "macro_f1")]
+        ahead = all(f["project"] > f["stock"] for _, _, f in figures)
+        gaps = {name: q[name]["macro_f1"]["project"] - q[name]["macro_f1"]["stock"] for name, _ in QUALITY_SETS}
+        behind = [f"{n} {m}" for n, m, f in figures if f["project"] <= f["stock"]]
+        rows.append(
+            (
+                "project pipeline ahead of stock on every quality figure",
+                "6 of 6",
+                f"{6 - len(behind)} of 6" + (f" (not ahead: {', '.join(behind)})" if behind else ""),
+                ahead,
+            )
+        )
+        most = max(gaps, key=lambda k: gaps[k])
+        rows.append(
+            (
+                "lead largest on the noisy set (macro-F1 difference)",
+                "noisy",
+                ", ".join(f"{k} {v:+.3f}" for k, v in gaps.items()),
+                most == "noisy",
+            )
+        )
+    lat = (results.get("latency") or {}).get("levels", {})
+    faq = lat.get("faq_turn", {})
+    if "1" in faq:
+        p95 = faq["1"]["p95_ms"]
+        rows.append(("FAQ turn p95, 1 client", f"< {FAQ_P95_GOAL_MS:.0f} ms", f"{p95:.0f} ms", p95 < FAQ_P95_GOAL_MS))
+    if "8" in faq:
+        rate = faq["8"]["messages_per_second"]
+        rows.append(
+            (
+                "FAQ turns per second, 8 clients",
+                f">= {THROUGHPUT_GOAL:.0f} msg/s",
+                f"{rate:.1f} msg/s",
+                rate >= THROUGHPUT_GOAL,
+            )
+        )
+    t = results.get("training")
+    if t:
+        full = t["full_training_seconds"]
+        retrain = t["retraining_after_new_faq_seconds"]
+        rows.append(("full training", f"< {FULL_TRAINING_GOAL_S:.0f} s", f"{full:.0f} s", full < FULL_TRAINING_GOAL_S))
+        rows.append(
+            (
+                "retraining after one new FAQ",
+                f"< {RETRAINING_GOAL_S:.0f} s",
+                f"{retrain:.0f} s",
+                retrain < RETRAINING_GOAL_S,
+            )
+        )
+    return rows
+
+
+def _machine(results: dict[str, Any]) -> list[str]:
+    m = results["machine"]
+    run = results["run"]
+    return [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| date (UTC) | {m['date']} |",
+        f"| CPU | {m['cpu_model']}, {m['cores']} cores |",
+        f"| memory | {m['memory_gib']} GiB |",
+        f"| OS | {m['os']} |",
+        f"| Python / Rasa / rasa-sdk / TensorFlow / jieba | {m['python']} / {m['rasa']} / {m['rasa_sdk']} / "
+        f"{m['tensorflow']} / {m['jieba']} |",
+        f"| git commit | {m['git_commit']}"
+        + (" plus uncommitted changes in the work tree" if m.get("git_uncommitted_changes") else "")
+        + " |",
+        f"| load average (1, 5, 15 min) at start / end | {m['load_average_at_start']} "
+        f"/ {m.get('load_average_at_end')} |",
+        f"| run | {'full' if run['full_run'] else 'quick/partial'}; sections {', '.join(run['sections'])}; "
+        f"{run.get('wall_seconds', 0) / 60:.0f} min |",
+        "",
+    ]
+
+
+def _quality(q: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Understanding quality: project pipeline vs stock Rasa Chinese pipeline",
+        "",
+        "Stock = the `rasa init` pipeline with `JiebaTokenizer` (no dictionary) instead of the whitespace "
+        "tokenizer; no normaliser, no user dictionary, no ZhimaScoreExtractor. Both trained NLU-only on the "
+        "same `data/`. Label = intent, or the FAQ key for `faq`; a fallback counts as a miss. "
+        f"Cross-validation: {q['settings']['folds']} stratified folds over the `data/` examples "
+        f"(seed {q['settings']['fold_seed']})"
+        + (f"; **epochs overridden to {q['settings']['epochs_override']}**" if q["settings"]["epochs_override"] else "")
+        + ".",
+        "",
+        "| set | examples | accuracy project | accuracy stock | ratio | macro-F1 project | macro-F1 stock | ratio "
+        "| fallback project | fallback stock |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, name in QUALITY_SETS:
+        s = q[key]
+        lines.append(
+            f"| {name} | {s['examples']} | {_f(s['accuracy']['project'])} | {_f(s['accuracy']['stock'])} "
+            f"| {_f(s['accuracy']['ratio'], 2)} | {_f(s['macro_f1']['project'])} | {_f(s['macro_f1']['stock'])} "
+            f"| {_f(s['macro_f1']['ratio'], 2)} | {_f(s['fallback_rate']['project'])} "
+            f"| {_f(s['fallback_rate']['stock'])} |"
+        )
+    noisy = q.get("noisy_set")
+    if noisy:
+        typos = noisy["typos"]
+        kinds = ", ".join(f"{k} {v}" for k, v in noisy["noise_kinds"].items())
+        lines += [
+            "",
+            f"Noisy set (`bench/data/heldout_noisy.yml`, messages per kind of noise: {kinds}). "
+            f"Of its typo variants, {', '.join(typos['variants_in_normaliser'])} are in the project normaliser's "
+            f"table and {', '.join(typos['variants_not_in_normaliser'])} are not; "
+            f"{typos['messages_with_only_known_typos']} of the {typos['messages_with_typos']} messages with typos "
+            "contain only known ones, so part of the noisy-set lead comes from that table."
+            + ("" if noisy["file_matches_generator"] else " **The file differs from its generator.**"),
+        ]
+    lines += [
+        "",
+        "NLU training seconds per model (first = all of `data/`, then one per fold): "
+        + "; ".join(f"{p}: {', '.join(f'{x:.0f}' for x in xs)}" for p, xs in q["nlu_train_seconds"].items()),
+        "",
+        "### F1 per label",
+        "",
+        "| label | held-out project | held-out stock | noisy project | noisy stock | CV project | CV stock |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    labels = sorted(set(q["heldout"]["per_label_f1"]) | set(q["cross_validation"]["per_label_f1"]))
+    for label in labels:
+        cells = []
+        for key, _ in QUALITY_SETS:
+            row = q[key]["per_label_f1"].get(label)
+            cells += [_f(row["project"], 2), _f(row["stock"], 2)] if row else ["–", "–"]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _latency(lat: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Latency and throughput (HTTP, loopback, real action server)",
+        "",
+        f"One Rasa server (Sanic workers: {lat['sanic_workers']}) with `{lat['model']}`, in-memory tracker and "
+        "lock store. Every measured turn is the first user turn of a fresh conversation (own sender id), "
+        "except `appeal_submit`: each client first answers the appeal form's questions (not measured, but "
+        "they load the server and count in the wall time) and the measured turn is the confirmation that "
+        "files the ticket. Clients send their next request as soon as the answer arrives. "
+        "Rate = measured requests / wall time.",
+        "",
+        "| scenario | clients | requests | p50 ms | p95 ms | p99 ms | max ms | msg/s | failures |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, scenario in lat["scenarios"].items():
+        if "not_available" in scenario:
+            lines.append(f"| {name} | – | – | – | – | – | – | – | not available: {scenario['not_available']} |")
+            continue
+        for clients, r in lat["levels"].get(name, {}).items():
+            if not r["requests"]:
+                lines.append(f"| {name} | {clients} | 0 | – | – | – | – | – | {r['failures']} |")
+                continue
+            lines.append(
+                f"| {name} | {clients} | {r['requests']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} "
+                f"| {r['max_ms']:.0f} | {r['messages_per_second']:.1f} | {r['failures']} |"
+            )
+    lines += ["", "What each scenario does (one unmeasured check before the run):", ""]
+    for name, check in lat["checks"].items():
+        text = check.get("text")
+        detail = ", ".join(f"{k}: {v}" for k, v in check.items() if k != "text")
+        lines.append(f"- `{name}`: 「{text}」 — {detail or 'see results.json'}")
+    mem = lat.get("memory", {})
+    lines += ["", "### Memory (resident set size from /proc)", ""]
+    lines += ["| when | Rasa server | action server |", "|---|---|---|"]
+    for when, values in mem.items():
+        lines.append(
+            f"| {when.replace('_', ' ')} | {values['rasa_server']['group'] / 2**20:.0f} MiB "
+            f"| {values['action_server']['group'] / 2**20:.0f} MiB |"
+        )
+    start = lat.get("startup", {})
+    lines += [
+        "",
+        f"Start-up: action server {start.get('action_server_seconds', 0):.0f} s, Rasa server "
+        f"{start.get('rasa_server_seconds', 0):.0f} s (model loading).",
+        "",
+    ]
+    return lines
+
+
+def _training(t: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Training time",
+        "",
+        "| step | seconds |",
+        "|---|---|",
+        f"| full `rasa train` (NLU + dialogue), empty cache | {t['full_training_seconds']:.0f} |",
+        f"| retraining after `python -m faqtool import {t['new_faq_file']}` (cache warm) "
+        f"| {t['retraining_after_new_faq_seconds']:.0f} |",
+        "",
+    ]
+    if t.get("epochs_override"):
+        lines.insert(2, f"**Epochs overridden to {t['epochs_override']}: not representative.**\n")
+    return lines
+
+
+def _engine(e: dict[str, Any]) -> list[str]:
+    return [
+        "## Eligibility engine (scripts/bench_engine.py)",
+        "",
+        f"{e['profiles_per_second']} profiles/s wall clock ({e['microseconds_per_profile']} µs each), "
+        f"{e['profiles_per_cpu_second']} per CPU second; {e['profiles']} random profiles, {e['rules']} rules, "
+        f"best of {e['repeat']} passes; load average {e['load_average_1min']:.2f}.",
+        "",
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole markdown report."""
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`bench/run.py`); raw numbers in `bench/results.json`. "
+        "Do not edit by hand: rerun the benchmark.",
+        "",
+    ]
+    lines += _machine(results)
+    rows = goals(results)
+    if rows:
+        lines += ["## Goals", "", "| goal | target | measured | status |", "|---|---|---|---|"]
+        lines += [f"| {g} | {target} | {measured} | {_verdict(met)} |" for g, target, measured, met in rows]
+        lines.append("")
+    if "quality" in results:
+        lines += _quality(results["quality"])
+    if "latency" in results:
+        lines += _latency(results["latency"])
+    if "training" in results:
+        lines += _training(results["training"])
+    if "engine" in results:
+        lines += _engine(results["engine"])
+    return "\n".join(lines)
