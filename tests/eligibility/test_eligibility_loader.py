@@ -110,7 +110,7 @@ def test_invalid_pattern_names_file_and_fact(data_dir):
 
 def test_fact_without_question_is_rejected(data_dir):
     path = data_dir / "facts.yml"
-    text = path.read_text(encoding="utf-8").replace("    question: 你现在还是在校学生吗？\n", "", 1)
+    text = path.read_text(encoding="utf-8").replace("    question: 您现在还是在校学生吗？\n", "", 1)
     path.write_text(text, encoding="utf-8")
     assert load_error(data_dir) == f"{path}: fact is_student: missing text 'question'"
 
