@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.score import accept_score, latest_stated_score
 from eligibility import CauseStatus, Diagnosis, Engine, QuestionKind, load_engine
 from jiebei_nlu.normalize import normalize_text
+from jiebei_nlu.numbers import parse_number
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ MAX_QUESTIONS = 6
 MAX_CAUSES_EXPLAINED = 3
 HIGH_SCORE = 650
 CLOSED_INTENT = "ask_jiebei_closed"
+
+_NUMBER = re.compile(r"\d+|[零一二两三四五六七八九十百]+")
+_SCORE_CUE = re.compile(r"芝麻|信用分|分数")
 
 # A user who calls their score high without giving it ("芝麻分挺高的").
 _HIGH_SCORE_CLAIM = re.compile(r"(芝麻分|芝麻信用|信用分|分数?)[^,，。!！?？]{0,4}(高|不低|不错|很好|挺好)")
@@ -72,19 +76,44 @@ def evaluate(tracker: Tracker) -> Diagnosis:
     return engine().evaluate(known_facts(tracker), skip=asked_facts(tracker))
 
 
-def facts_in_message(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+def facts_in_message(
+    tracker: Tracker, dispatcher: CollectingDispatcher, pending: str | None = None
+) -> dict[str, Any]:
     """Extracts facts from the latest user message.
 
     The score comes from the ``zhima_score`` entity and is used only when it
-    is a real 芝麻分; otherwise the user is told and it is left out.
+    is a real 芝麻分; otherwise the user is told and it is left out. When the
+    pending question asks for another number (the age), a bare number
+    answers it and is not taken for a score.
+
+    Args:
+        tracker: The conversation.
+        dispatcher: Where score clarifications go.
+        pending: The fact the last question asked for, if any.
+
+    Returns:
+        Facts by name.
     """
     text = normalize_text(tracker.latest_message.get("text") or "")
     found = engine().extract_facts(text)
     found.pop("zhima_score", None)
+    if pending and pending != "zhima_score" and engine().question(pending).kind is QuestionKind.NUMBER:
+        number = _first_number(text)
+        if number is not None and pending not in found:
+            found[pending] = number
+        if not _SCORE_CUE.search(text):
+            return found
     score = latest_stated_score(tracker)
     if score is not None and accept_score(score, dispatcher):
         found["zhima_score"] = score
     return found
+
+
+def _first_number(text: str) -> int | None:
+    """The first number written in the text, in digits or Chinese numerals."""
+    match = _NUMBER.search(text)
+    parsed = parse_number(match.group(0)) if match else None
+    return parsed.value if parsed else None
 
 
 def claims_high_score(tracker: Tracker, facts: dict[str, Any]) -> bool:
@@ -148,6 +177,10 @@ class ValidateDiagnosisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if tracker.get_slot(ANSWER_SLOT) is not None:
+            # An answer waiting for validation: rasa-sdk validates only the
+            # slots listed here, so list it even after the last question.
+            return domain_slots
         if len(asked_facts(tracker)) >= MAX_QUESTIONS:
             return []
         diagnosis = evaluate(tracker)
@@ -162,20 +195,25 @@ class ValidateDiagnosisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        """Turns the answer (是 / 不是 / 不知道 / free text) into facts."""
+        """Turns the answer (是 / 不是 / 不知道 / free text) into facts.
+
+        An answer that gives nothing usable is not asked again (that could
+        loop): the user is told and the question is skipped like "不知道".
+        """
         pending = tracker.get_slot(PENDING_SLOT)
-        found = facts_in_message(tracker, dispatcher)
-        answered = bool(found) or value == ANSWER_UNKNOWN
+        found = facts_in_message(tracker, dispatcher, pending)
         if value in (ANSWER_YES, ANSWER_NO) and pending:
             if engine().question(pending).kind is QuestionKind.YES_NO:
                 found.setdefault(pending, value == ANSWER_YES)
-                answered = True
-        if not answered and latest_stated_score(tracker) is None:
+        score_clarified = latest_stated_score(tracker) is not None and "zhima_score" not in found
+        if score_clarified and pending == "zhima_score":
+            # The stated score was impossible and the user was told; ask again.
+            return {ANSWER_SLOT: None, PENDING_SLOT: pending}
+        if not found and value != ANSWER_UNKNOWN and not score_clarified:
             dispatcher.utter_message(response="utter_diagnosis_answer_unclear")
         facts = known_facts(tracker)
         facts.update(found)
-        # An answered question is done; an unclear answer asks it again.
-        return {ANSWER_SLOT: None, FACTS_SLOT: facts, PENDING_SLOT: None if answered else pending}
+        return {ANSWER_SLOT: None, FACTS_SLOT: facts, PENDING_SLOT: None}
 
 
 class ActionAskDiagnosisAnswer(Action):

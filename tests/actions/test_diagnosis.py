@@ -172,14 +172,35 @@ async def test_free_text_answer_can_fill_another_fact_too(dispatcher, domain):
     assert result["diagnosis_facts"] == {"is_student": True, "has_overdue": False}
 
 
-async def test_unclear_free_text_is_asked_again(dispatcher, domain):
+async def test_unclear_answer_is_skipped_not_asked_again(dispatcher, domain):
     tracker = form_tracker("嗯这个嘛", "inform", {}, asked=["high_debt"], pending="high_debt")
 
     result = ValidateDiagnosisForm().validate_diagnosis_answer("嗯这个嘛", dispatcher, tracker, domain)
 
     assert result["diagnosis_facts"] == {}
-    assert result["diagnosis_pending_fact"] == "high_debt"
+    assert result["diagnosis_pending_fact"] is None
     assert responses(dispatcher) == ["utter_diagnosis_answer_unclear"]
+
+
+async def test_yes_to_a_number_question_is_skipped(dispatcher, domain):
+    tracker = form_tracker("是的", "affirm", {}, asked=["age"], pending="age")
+
+    result = ValidateDiagnosisForm().validate_diagnosis_answer("yes", dispatcher, tracker, domain)
+
+    assert result["diagnosis_facts"] == {}
+    assert result["diagnosis_pending_fact"] is None
+    assert responses(dispatcher) == ["utter_diagnosis_answer_unclear"]
+
+
+@pytest.mark.parametrize(("text", "age"), [("28", 28), ("二十三", 23), ("我今年45了", 45)])
+async def test_bare_number_answers_the_age_question_not_the_score(text, age, dispatcher, domain):
+    tracker = form_tracker(text, "inform_score", {"zhima_score": 700}, asked=["age"], pending="age")
+    tracker.latest_message["entities"] = [{"entity": "zhima_score", "value": age}]
+
+    result = ValidateDiagnosisForm().validate_diagnosis_answer(text, dispatcher, tracker, domain)
+
+    assert result["diagnosis_facts"] == {"zhima_score": 700, "age": age}
+    assert dispatcher.messages == []
 
 
 async def test_score_answer_out_of_range_is_clarified_not_recorded(dispatcher, domain):
@@ -188,7 +209,8 @@ async def test_score_answer_out_of_range_is_clarified_not_recorded(dispatcher, d
 
     result = ValidateDiagnosisForm().validate_diagnosis_answer("70", dispatcher, tracker, domain)
 
-    assert result["diagnosis_facts"] == {}
+    assert "diagnosis_facts" not in result
+    assert result["diagnosis_pending_fact"] == "zhima_score"
     assert responses(dispatcher) == ["utter_score_out_of_range"]
 
 
@@ -216,6 +238,24 @@ async def test_form_stops_after_the_question_limit(dispatcher, domain):
     required = await ValidateDiagnosisForm().required_slots(["diagnosis_answer"], dispatcher, tracker, domain)
 
     assert required == []
+
+
+async def test_answer_to_the_last_question_is_still_validated(dispatcher, domain):
+    asked = ["has_overdue", "high_debt", "active_account", "many_credit_inquiries", "income_info_authorized"]
+    asked.append("has_wangshangdai")
+    tracker = form_tracker("是的", "affirm", {"zhima_score": 750}, asked=asked, pending="has_wangshangdai")
+    tracker.slots["diagnosis_answer"] = "yes"
+    tracker.events = [
+        {"event": "user", "text": "是的"},
+        {"event": "slot", "name": "diagnosis_answer", "value": "yes"},
+    ]
+    form = ValidateDiagnosisForm()
+
+    events = await form.run(dispatcher, tracker, domain)
+
+    slots = slot_events(events)
+    assert slots["diagnosis_facts"] == {"zhima_score": 750, "has_wangshangdai": True}
+    assert slots["requested_slot"] is None
 
 
 async def test_wangshangdai_is_explained_first_for_a_good_profile_with_wangshangdai(dispatcher, domain):
