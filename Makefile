@@ -9,6 +9,8 @@ PY        := $(VENV)/bin/python
 RASA      := $(VENV)/bin/rasa
 MODEL     := models/current.tar.gz
 STAMP     := $(VENV)/.installed
+# The web widget's socket.io client, installed from npm and served locally.
+WIDGET_CLIENT := widget/node_modules/socket.io-client/dist/socket.io.esm.min.js
 
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
@@ -27,7 +29,12 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv (Python 3.10) and install the pinned dependencies
+setup: $(STAMP) $(WIDGET_CLIENT) ## create .venv (Python 3.10) and install the pinned dependencies
+
+$(WIDGET_CLIENT): widget/package.json widget/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is missing (apt-get install nodejs npm, or make system-deps)" >&2; exit 1; }
+	npm ci --prefix widget --no-audit --no-fund
+	@touch $@
 
 $(STAMP): requirements.lock
 	@py=$$(scripts/find_python310.sh) && \
@@ -47,7 +54,7 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 	$(RASA) train --fixed-model-name current --out models
 	@touch $@
 
-run: $(MODEL) ## set up, train if needed, start the action server and the Rasa server
+run: $(MODEL) $(WIDGET_CLIENT) ## set up, train if needed, start the servers and the web chat page
 	scripts/serve.sh run
 
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
@@ -56,7 +63,7 @@ shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server runn
 test: test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
-test-unit: $(STAMP) system-deps $(MODEL) ## pytest: components, engine, actions, tools, integration tests
+test-unit: $(STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests
 	$(PY) -m pytest
 
 validate: $(STAMP) ## rasa data validate; every warning is an error (see the script)

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests need, if they are missing:
-# PostgreSQL 15 (ticket store tests), Chromium and a CJK font (browser tests),
+# PostgreSQL 15 (ticket store tests), Chromium with CJK and emoji fonts (browser
+# tests), Node.js and npm (the widget's socket.io client),
 # curl (server readiness checks). Idempotent; silent when all is present.
 set -euo pipefail
 
-packages=(postgresql-15 chromium fonts-wqy-zenhei curl)
+packages=(postgresql-15 chromium fonts-wqy-zenhei fonts-noto-color-emoji curl)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node.js may come from elsewhere than Debian; only the commands matter.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing system packages: ${missing[*]}"

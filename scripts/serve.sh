@@ -8,13 +8,16 @@ venv=${VENV:-.venv}
 model=${MODEL:-models/current.tar.gz}
 rasa_port=${RASA_PORT:-5005}
 action_port=${ACTION_PORT:-5055}
+widget_port=${WIDGET_PORT:-8080}
 mkdir -p var/log
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$rasa_port" "$action_port"; do
+ports=("$rasa_port" "$action_port")
+[ "$mode" = run ] && ports+=("$widget_port")
+for port in "${ports[@]}"; do
   if ! port_free "$port"; then
     echo "error: port $port is already in use (another 'make run' or 'make shell'?)." >&2
-    echo "       stop it, or choose other ports: RASA_PORT=5006 ACTION_PORT=5056 make $mode" >&2
+    echo "       stop it, or choose other ports: RASA_PORT=5006 ACTION_PORT=5056 WIDGET_PORT=8081 make $mode" >&2
     exit 1
   fi
 done
@@ -22,7 +25,8 @@ done
 "$venv/bin/rasa" run actions --actions actions --port "$action_port" \
   >var/log/actions.log 2>&1 &
 action_pid=$!
-trap 'kill $action_pid 2>/dev/null || true; wait $action_pid 2>/dev/null || true' EXIT INT TERM
+pids=("$action_pid")
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
 
 printf 'starting the action server on port %s ' "$action_port"
 for _ in $(seq 1 120); do
@@ -38,17 +42,20 @@ echo " ready"
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook"
 case "$mode" in
   run)
+    "$venv/bin/python" widget/serve.py --port "$widget_port" --rasa-url "http://localhost:$rasa_port" \
+      >var/log/widget.log 2>&1 &
+    pids+=("$!")
     cat <<MSG
 
-借呗助手 is starting (model: $model).
+借呗助手 is starting (model: $model); the Rasa server needs about a minute to load.
+  web chat:  http://localhost:$widget_port   (use localhost, not 127.0.0.1: CORS allows this origin)
   REST:      curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}'
-  socket.io: http://localhost:$rasa_port (channel for the web widget)
-  logs:      var/log/actions.log (action server); the Rasa server logs below
+  logs:      var/log/actions.log, var/log/widget.log; the Rasa server logs below
 Stop with Ctrl+C.
 
 MSG
     "$venv/bin/rasa" run --model "$model" --port "$rasa_port" \
-      --cors "${CORS_ORIGINS:-http://localhost:8080}" --credentials credentials.yml \
+      --cors "${CORS_ORIGINS:-http://localhost:$widget_port}" --credentials credentials.yml \
       --endpoints endpoints.yml
     ;;
   shell)

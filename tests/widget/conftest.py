@@ -39,7 +39,7 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """A headless Debian Chromium driven by Playwright."""
-    require(Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing (run scripts/install_browser.sh)")
+    require(Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing (run `make system-deps`)")
     require(SOCKETIO_CLIENT.is_file(), "the socket.io client is missing (run `npm ci --prefix widget`)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
