@@ -15,6 +15,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, cast
 
 TRUE = 1
 FALSE = 0
@@ -47,7 +48,10 @@ class Op(str, Enum):
 BOOL_OPS = frozenset({Op.EQ, Op.NE})
 RANGE_OPS = frozenset({Op.BETWEEN, Op.OUTSIDE})
 
-_BINARY: dict[Op, Callable[[object, object], bool]] = {
+# Operands are typed ``Any``: typeshed declares the ordering operators over
+# comparable protocols, and the loader has already checked that a leaf's
+# constant has the type of its fact (bool or int).
+_BINARY: dict[Op, Callable[[Any, Any], bool]] = {
     Op.EQ: operator.eq,
     Op.NE: operator.ne,
     Op.LT: operator.lt,
@@ -57,22 +61,24 @@ _BINARY: dict[Op, Callable[[object, object], bool]] = {
 }
 
 
-def make_test(op: Op, value: object) -> Callable[[object], bool]:
+def make_test(op: Op, value: object) -> Callable[[Any], bool]:
     """Build a one-argument predicate for ``fact <op> value``.
 
     Args:
         op: The operator.
-        value: The constant (a ``[low, high]`` pair for range operators).
+        value: The constant, already validated by the loader: a bool or int,
+            or an ``(low, high)`` int pair for range operators.
 
     Returns:
-        A function telling whether a fact value satisfies the condition.
+        A function telling whether a fact value (of the fact's type)
+        satisfies the condition.
     """
     if op is Op.BETWEEN:
-        low, high = value  # type: ignore[misc]
-        return lambda v: low <= v <= high  # type: ignore[operator]
+        low, high = cast("tuple[int, int]", value)
+        return lambda v: low <= v <= high
     if op is Op.OUTSIDE:
-        low, high = value  # type: ignore[misc]
-        return lambda v: not (low <= v <= high)  # type: ignore[operator]
+        low, high = cast("tuple[int, int]", value)
+        return lambda v: not (low <= v <= high)
     compare = _BINARY[op]
     return lambda v: compare(v, value)
 

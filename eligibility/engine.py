@@ -84,7 +84,9 @@ class Engine:
         their outcome is fixed, so their confidence change for each answer is
         computed here once. Other readers are evaluated at question time.
         """
-        touched = {fact.name, fact.out_of_range_flag} - {None}
+        touched = {fact.name}
+        if fact.out_of_range_flag is not None:
+            touched.add(fact.out_of_range_flag)
         static = [i for i in self._plain if self._rules[i].facts == {fact.name}]
         dynamic = tuple(i for i in self._plain if self._rules[i].facts & touched and i not in static)
         residual = frozenset(i for i in self._residual if self._rules[i].facts & touched)
@@ -167,12 +169,12 @@ class Engine:
                 if outcomes[i].state != FALSE:
                     outcomes[i] = self._compiled[i].superseded(matched)
         next_fact = self._next_fact(facts, outcomes, len(matched), frozenset(skip))
-        outcomes.sort()  # By (rank, -confidence, index): the index is unique.
+        outcomes.sort()  # By (rank, -confidence, rule_index): rule_index is unique.
         best = outcomes[0].result
         best_matched = best.status is CauseStatus.MATCHED
         # The catch-all ranking first means nothing the user said explains the
         # refusal: that alone is a reason to offer an appeal.
-        best_residual = self._rules[outcomes[0].index].residual and best.status is not CauseStatus.RULED_OUT
+        best_residual = self._rules[outcomes[0].rule_index].residual and best.status is not CauseStatus.RULED_OUT
         return Diagnosis(
             causes=tuple([outcome.result for outcome in outcomes]),
             next_fact=next_fact,
@@ -191,7 +193,7 @@ class Engine:
         best = ranked[0]
         if best.confidence < self._settings.decisive_confidence:
             return False
-        if not self._rules[best.index].residual:
+        if not self._rules[best.rule_index].residual:
             return True
         stays = 1.0
         for outcome in ranked[1:]:
@@ -305,7 +307,8 @@ class _Outcome(NamedTuple):
 
     rank: int
     negative_confidence: float
-    index: int
+    rule_index: int
+    """Position of the rule in vocabulary order (unique, breaks ties when sorting)."""
     state: int
     confidence: float
     result: CauseResult

@@ -137,9 +137,10 @@ def parse_number(s: str) -> NumberValue | None:
 
     suffix = next((x for x in _SUFFIXES if text.endswith(x)), None)
     body = text[: -len(suffix)] if suffix else text
-    value = _parse_plain(body)
-    if value is None:
+    parsed = _parse_plain(body)
+    if parsed is None:
         return None
+    value = parsed
     if suffix is None:
         return NumberValue(value=value, approximate=False)
     if value == 0:
