@@ -60,7 +60,7 @@ run: $(MODEL) $(WIDGET_CLIENT) ## set up, train if needed, start the servers and
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
 	scripts/serve.sh shell
 
-test: test-unit validate test-stories test-nlu ## run the whole test suite
+test: lint test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
 test-unit: $(STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests
@@ -83,8 +83,9 @@ faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import
 	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
 
-lint: $(STAMP) ## ruff on the Python code
+lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy eligibility faqtool tickets jiebei_nlu/normalize.py jiebei_nlu/numbers.py
 
 clean: ## remove trained models, results and caches (keeps .venv)
 	rm -rf models results .rasa .pytest_cache

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 logger = logging.getLogger(__name__)
 

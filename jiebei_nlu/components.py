@@ -27,8 +27,9 @@ import logging
 from pathlib import Path
 
 # Rasa validates these annotations at runtime with typing.get_type_hints:
-# they must resolve in this module's globals, so use typing's aliases.
-from typing import Any, Dict, List, Optional, Text
+# every name in them must resolve in this module's globals (builtin generics
+# such as dict[str, Any] do on Python 3.10).
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -49,8 +50,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from jiebei_nlu import normalize
-from jiebei_nlu import numbers
+from jiebei_nlu import normalize, numbers
 from jiebei_nlu.normalize import (
     DEFAULT_VARIANTS_PATH,
     VariantTable,
@@ -94,12 +94,12 @@ class TextNormalizer(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """The component's default config."""
         return {VARIANTS_PATH_KEY: None}
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Changes when the variant file or the normaliser code changes.
 
         Rasa caches the output of training-graph nodes by config and class
@@ -116,7 +116,7 @@ class TextNormalizer(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -124,7 +124,7 @@ class TextNormalizer(GraphComponent):
         """Creates the component (see `GraphComponent.create`)."""
         return cls(config)
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         """Loads and validates the variant table.
 
         Args:
@@ -157,7 +157,7 @@ class TextNormalizer(GraphComponent):
         )
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Normalises the text of incoming messages in place.
 
         Args:
@@ -190,16 +190,16 @@ class TextNormalizer(GraphComponent):
 
     @staticmethod
     def _move_entities(
-        entities: List[Dict[Text, Any]],
+        entities: list[dict[str, Any]],
         original: str,
         result: normalize.NormalizedText,
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         """Map entity spans onto the normalised text.
 
         The value follows the text when it was the annotated text itself (not
         a synonym); entities whose span vanished (whitespace) are dropped.
         """
-        moved: List[Dict[Text, Any]] = []
+        moved: list[dict[str, Any]] = []
         for entity in entities:
             start = entity.get(ENTITY_ATTRIBUTE_START)
             end = entity.get(ENTITY_ATTRIBUTE_END)
@@ -234,19 +234,19 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """The component's default config (nothing to configure)."""
         return {}
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Changes when the number parsing code changes."""
         return _source_digest(inspect.getsource(numbers).encode("utf-8"))
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -254,7 +254,7 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
         """Creates the component (see `GraphComponent.create`)."""
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Adds the score entities to each message.
 
         Args:

@@ -10,7 +10,10 @@ from eligibility import extract_facts
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("我芝麻分750，花呗逾期过一次，也开了网商贷", {"zhima_score": 750, "has_overdue": True, "has_wangshangdai": True}),
+        (
+            "我芝麻分750，花呗逾期过一次，也开了网商贷",
+            {"zhima_score": 750, "has_overdue": True, "has_wangshangdai": True},
+        ),
         ("从来没逾期过", {"has_overdue": False}),
         ("我一直都是按时还款的", {"has_overdue": False}),
         ("上个月没按时还款", {"has_overdue": True}),

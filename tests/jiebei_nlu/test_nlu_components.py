@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -20,7 +20,7 @@ NORMALIZER_PATH = "jiebei_nlu.components.TextNormalizer"
 EXTRACTOR_PATH = "jiebei_nlu.components.ZhimaScoreExtractor"
 
 
-def _normalizer(config: Dict[str, Any] | None = None) -> TextNormalizer:
+def _normalizer(config: dict[str, Any] | None = None) -> TextNormalizer:
     full = {**TextNormalizer.get_default_config(), **(config or {})}
     return TextNormalizer.create(full, None, None, None)  # type: ignore[arg-type]
 
@@ -29,7 +29,7 @@ def _extractor() -> ZhimaScoreExtractor:
     return ZhimaScoreExtractor.create({}, None, None, None)  # type: ignore[arg-type]
 
 
-def _score_entities(message: Message) -> List[Dict[str, Any]]:
+def _score_entities(message: Message) -> list[dict[str, Any]]:
     return [e for e in message.get("entities", []) if e["entity"] == "zhima_score"]
 
 
