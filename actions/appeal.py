@@ -405,22 +405,6 @@ class ActionAskAppealDescription(Action):
         return []
 
 
-class ActionAskAppealPhone(Action):
-    """Asks for the mobile number the staff will call back."""
-
-    def name(self) -> str:
-        return "action_ask_appeal_phone"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_ask_appeal_phone")
-        return []
-
-
 class ActionAskAppealConsent(Action):
     """Asks for consent to store the appeal and call back, showing the masked number."""
 

@@ -2,9 +2,10 @@
 
 Rasa's validator warns about every response no story or rule uses, including
 the responses that custom actions send (``dispatcher.utter_message(response=
-"utter_x")``). This check accepts exactly those, and fails on every other
-warning or error. It also checks the reverse, which Rasa does not: every
-response an action sends exists in the domain.
+"utter_x")``) and the ``utter_ask_<slot>`` questions forms send themselves.
+This check accepts exactly those, and fails on every other warning or error.
+It also checks the reverse, which Rasa does not: every response an action
+sends exists in the domain.
 
 Usage: python scripts/validate_data.py [--domain domain.yml] [--data data]
 """
@@ -39,6 +40,15 @@ def responses_sent_by_actions(actions_dir: Path) -> set[str]:
     return names
 
 
+def form_questions(domain) -> set[str]:
+    """Responses a form sends itself to ask for its slots (utter_ask_[<form>_]<slot>)."""
+    names = set()
+    for form, definition in domain.forms.items():
+        for slot in definition.get("required_slots", []):
+            names |= {f"utter_ask_{slot}", f"utter_ask_{form}_{slot}"}
+    return names & set(domain.responses)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the validation; returns the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -53,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     importer = TrainingDataImporter.load_from_config(args.config, args.domain, [args.data])
     sent = responses_sent_by_actions(args.actions)
-    rasa_sent = sent | SENT_BY_RASA
+    rasa_sent = sent | SENT_BY_RASA | form_questions(importer.get_domain())
     problems: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -72,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         problems.append(message)
 
-    domain_responses = set(importer.get_domain().responses)
+    domain = importer.get_domain()
+    domain_responses = set(domain.responses)
     for name in sorted(sent - domain_responses):
         problems.append(f"an action sends the response '{name}', which the domain does not define")
 

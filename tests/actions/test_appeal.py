@@ -14,7 +14,6 @@ from actions.appeal import (
     ActionAskAppealConsent,
     ActionAskAppealContested,
     ActionAskAppealDescription,
-    ActionAskAppealPhone,
     ActionCancelAppeal,
     ActionCheckAppealStatus,
     ActionStartAppeal,
@@ -145,12 +144,6 @@ async def test_description_question_names_the_contested_item(dispatcher, domain)
 
     assert responses(dispatcher) == ["utter_ask_appeal_description"]
     assert dispatcher.messages[0]["contested"] == "账户存在风险"
-
-
-async def test_phone_question_is_the_domain_response(dispatcher, domain):
-    await ActionAskAppealPhone().run(dispatcher, form_tracker("", "inform", "appeal_phone"), domain)
-
-    assert responses(dispatcher) == ["utter_ask_appeal_phone"]
 
 
 async def test_consent_question_shows_the_phone_masked(dispatcher, domain):
