@@ -1,0 +1,44 @@
+"""The real action server and Rasa server, shared by the end-to-end tests.
+
+The action server files tickets into a fresh SQLite database of its own, so
+the tests can check what the staff CLI sees and changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import servers
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Where the running servers are, and the ticket database they use."""
+
+    url: str
+    database_url: str
+    outbox_path: Path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not servers.MODEL.is_file():
+        pytest.fail(f"no trained model at {servers.MODEL} (run `make train`)")
+    data_dir = tmp_path_factory.mktemp("tickets")
+    database_url = f"sqlite:///{data_dir / 'tickets.db'}"
+    outbox_path = data_dir / "outbox.jsonl"
+    action_port, rasa_port = servers.free_port(), servers.free_port()
+    actions = servers.action_server(action_port)
+    actions.env.update({"DATABASE_URL": database_url, "TICKETS_OUTBOX_PATH": str(outbox_path)})
+    rasa = servers.rasa_server(rasa_port, action_port, [])
+    actions.start()
+    try:
+        rasa.start()
+        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, outbox_path)
+    finally:
+        rasa.stop()
+        actions.stop()

@@ -1,0 +1,69 @@
+"""A REST-channel client for the end-to-end tests, and a scripted diagnosis user.
+
+The scripted user answers from a hidden profile: each bot question is matched
+to its fact through the engine's own question texts and answered with the
+buttons' payloads (or a number for numeric questions).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from eligibility import QuestionKind, load_engine
+
+MAX_TURNS = 10
+
+
+def send(rasa_url: str, sender: str, message: str) -> list[dict[str, Any]]:
+    """Sends one user message to /webhooks/rest/webhook; returns the bot's messages."""
+    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+    request = urllib.request.Request(
+        f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (local test server)
+        return json.loads(response.read().decode("utf-8"))
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    """The text of each bot message."""
+    return [message.get("text", "") for message in messages]
+
+
+def answer_for(messages: list[dict[str, Any]], profile: dict[str, Any]) -> str | None:
+    """The reply a user with this profile gives to the question in `messages`."""
+    engine = load_engine()
+    questions = {}
+    for fact in engine.fact_names:
+        try:
+            questions[engine.question(fact).text] = fact
+        except ValueError:  # a fact the assistant never asks about
+            continue
+    for message in messages:
+        fact = questions.get(message.get("text", ""))
+        if fact is None:
+            continue
+        value = profile.get(fact)
+        if engine.question(fact).kind is QuestionKind.NUMBER:
+            return str(value) if value is not None else "不知道"
+        return {True: "/affirm", False: "/deny", None: "/dont_know"}[value]
+    return None
+
+
+def run_diagnosis(rasa_url: str, sender: str, opening: str, profile: dict[str, Any]) -> list[str]:
+    """Plays one diagnosis; returns every bot text of the conversation."""
+    seen: list[str] = []
+    messages = send(rasa_url, sender, opening)
+    for _ in range(MAX_TURNS):
+        seen += texts(messages)
+        reply = answer_for(messages, profile)
+        if reply is None:
+            return seen
+        messages = send(rasa_url, sender, reply)
+    raise AssertionError(f"the diagnosis did not end within {MAX_TURNS} answers: {seen}")
+
+
+def first_cause(texts: list[str]) -> str:
+    """The text of the first explained cause (it starts with '1.'), or ''."""
+    return next((t for t in texts if t.startswith("1.")), "")
