@@ -1,7 +1,8 @@
 """The real action server and Rasa server, shared by the end-to-end tests.
 
-The action server files tickets into a fresh SQLite database of its own, so
-the tests can check what the staff CLI sees and changes.
+The action server files tickets into a fresh PostgreSQL database that the
+tests start (the production set-up), so the tests can check what the staff
+CLI sees and changes. Without PostgreSQL binaries they skip, except under CI.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import servers
+from tests.support.postgres import start_or_skip
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,21 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not servers.MODEL.is_file():
         pytest.fail(f"no trained model at {servers.MODEL} (run `make train`)")
-    data_dir = tmp_path_factory.mktemp("tickets")
-    database_url = f"sqlite:///{data_dir / 'tickets.db'}"
-    outbox_path = data_dir / "outbox.jsonl"
-    action_port, rasa_port = servers.free_port(), servers.free_port()
-    actions = servers.action_server(action_port)
-    actions.env.update({"DATABASE_URL": database_url, "TICKETS_OUTBOX_PATH": str(outbox_path)})
-    rasa = servers.rasa_server(rasa_port, action_port, [])
-    actions.start()
+    postgres = start_or_skip()
     try:
-        rasa.start()
-        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, outbox_path)
+        postgres.admin("CREATE DATABASE tickets_e2e")
+        database_url = postgres.url("tickets_e2e")
+        outbox_path = tmp_path_factory.mktemp("tickets") / "outbox.jsonl"
+        action_port, rasa_port = servers.free_port(), servers.free_port()
+        actions = servers.action_server(action_port)
+        actions.env.update({"DATABASE_URL": database_url, "TICKETS_OUTBOX_PATH": str(outbox_path)})
+        rasa = servers.rasa_server(rasa_port, action_port, [])
+        try:
+            actions.start()
+            rasa.start()
+            yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, outbox_path)
+        finally:
+            rasa.stop()
+            actions.stop()
     finally:
-        rasa.stop()
-        actions.stop()
+        postgres.stop()
