@@ -24,7 +24,7 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell test test-unit validate test-stories test-nlu lint clean faq-check faq-import
+.PHONY: help setup lock system-deps train run shell test test-unit validate test-stories test-nlu lint clean faq-check faq-import bench
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -87,6 +87,9 @@ faq-check: $(STAMP) ## validate a FAQ spreadsheet without writing: make faq-chec
 faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import FILE=my_faq.csv [DRY_RUN=1]
 	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
+
+bench: $(MODEL) ## benchmarks (about 40 min on 2 cores): writes bench/RESULTS.md and bench/results.json
+	$(PY) -m bench.run
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
