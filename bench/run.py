@@ -204,9 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["quality"]["noisy_set"] = describe_noisy_set(noisy, progress)
         if "training" in sections:
             results["training"] = training.measure_training(workdir / "training", epochs, progress)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    except BaseException:
+        progress(f"FAILED; logs and partial results kept in {workdir}")
+        raise
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["run"]["wall_seconds"] = round(time.monotonic() - progress.start)
 
