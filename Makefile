@@ -93,7 +93,7 @@ bench: $(MODEL) ## benchmarks (about 40 min on 2 cores): writes bench/RESULTS.md
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets jiebei_nlu/normalize.py jiebei_nlu/numbers.py
+	$(VENV)/bin/mypy eligibility faqtool tickets devstack jiebei_nlu/normalize.py jiebei_nlu/numbers.py
 
 clean: ## remove trained models, results and caches (keeps .venv)
 	rm -rf models results .rasa .pytest_cache

@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import latency, machine, quality, report, servers, training
+from bench import latency, machine, quality, report, training
+from devstack import servers
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,10 @@ def run_serving(model: Path, quick: bool, workdir: Path, progress: Progress) -> 
     """Starts both servers, measures latency and memory, stops them."""
     action_port, rasa_port = servers.free_port(), servers.free_port()
     actions = servers.action_server(action_port, workdir)
-    rasa = servers.rasa_server(model, rasa_port, action_port, workdir)
+    # Appeals are filed into a scratch database, never into the project's.
+    actions.env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_tickets.db'}"
+    actions.env["TICKETS_OUTBOX_PATH"] = str(workdir / "bench_tickets_outbox.jsonl")
+    rasa = servers.rasa_server(model, rasa_port, action_port, workdir, extra_args=["--enable-api"])
     memory: dict[str, Any] = {}
     try:
         progress("latency: starting the action server")

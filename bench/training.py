@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from bench.servers import VENV_BIN, base_env
+from devstack.servers import VENV_BIN, base_env
 
 logger = logging.getLogger(__name__)
 

@@ -20,13 +20,14 @@ from tests.support.servers import (  # noqa: F401 (re-exported for the widget te
     ServerStartError,
     action_server,
     free_port,
+    managed,
     rasa_server,
 )
 
 
 def static_server(port: int, rasa_url: str) -> ManagedServer:
     """widget/serve.py serving the demo page for ``rasa_url``."""
-    return ManagedServer(
+    return managed(
         name=f"static-{port}",
         command=[sys.executable, "widget/serve.py", "--port", str(port), "--rasa-url", rasa_url],
         ready_url=f"http://127.0.0.1:{port}/widget.js",
@@ -35,7 +36,7 @@ def static_server(port: int, rasa_url: str) -> ManagedServer:
 
 def fake_rasa_server(port: int, script: Path) -> ManagedServer:
     """tests/widget/fake_rasa.py answering from ``script``."""
-    return ManagedServer(
+    return managed(
         name="fake-rasa",
         command=[sys.executable, "tests/widget/fake_rasa.py", "--port", str(port), "--script", str(script)],
         ready_url=f"http://127.0.0.1:{port}/",

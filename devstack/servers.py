@@ -1,8 +1,10 @@
-"""Start and stop the action server and the Rasa server for the benchmark.
+"""Start and stop the project's servers (action server, Rasa server, helpers).
 
-Mirrors ``tests/widget/widget_servers.py`` (own process group, readiness URL,
-log file) with what the benchmark needs on top: loopback-only binding, the
-HTTP API for ``/model/parse``, and the resident memory of each server.
+Used by the integration tests (``tests/support/servers.py``) and by the
+benchmark (``bench/run.py``). Each server runs in its own process group, bound
+to 127.0.0.1, with its output in ``<log_dir>/<name>.log``; a server that exits
+or does not answer its readiness URL in time raises :class:`ServerStartError`
+with the tail of its log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +39,7 @@ def free_port() -> int:
 
 
 def base_env() -> dict[str, str]:
-    """Environment of the child servers: no telemetry, UTF-8, the repo on the path."""
+    """Returns the environment for child servers (no telemetry, UTF-8, repo on the path)."""
     env = dict(os.environ)
     env.update(
         {
@@ -47,14 +50,13 @@ def base_env() -> dict[str, str]:
             "LANG": "C.UTF-8",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "SANIC_HOST": "127.0.0.1",
         }
     )
     return env
 
 
 def url_ok(url: str) -> bool:
-    """Returns whether ``url`` answers HTTP 2xx within 2 seconds."""
+    """Returns whether ``url`` answers with HTTP 2xx within 2 seconds."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL)
             return 200 <= response.status < 300
@@ -89,15 +91,16 @@ def group_pids(pgid: int) -> list[int]:
 
 
 @dataclass
-class Server:
-    """A child server in its own process group.
+class ManagedServer:
+    """A child server process in its own process group, with a readiness URL.
 
     Attributes:
         name: Short name, also the log file name.
-        command: Command line.
-        ready_url: URL that answers 2xx once the server is ready.
+        command: The command line.
+        ready_url: URL that answers HTTP 2xx once the server is ready.
         log_dir: Directory of the log file.
         env: Environment of the process.
+        startup_timeout: Default seconds :meth:`start` waits for readiness.
     """
 
     name: str
@@ -105,14 +108,18 @@ class Server:
     ready_url: str
     log_dir: Path
     env: dict[str, str] = field(default_factory=base_env)
+    startup_timeout: float = 300
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def log_path(self) -> Path:
         return self.log_dir / f"{self.name}.log"
 
-    def start(self, timeout: float = 300) -> float:
-        """Starts the server and waits until it is ready.
+    def start(self, timeout: float | None = None) -> float:
+        """Starts the process and waits until ``ready_url`` answers.
+
+        Args:
+            timeout: Seconds to wait for readiness (default: ``startup_timeout``).
 
         Returns:
             Seconds from start to ready.
@@ -120,76 +127,99 @@ class Server:
         Raises:
             ServerStartError: The process exited or was not ready in time.
         """
+        timeout = self.startup_timeout if timeout is None else timeout
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
+            log.write(f"\n=== starting: {' '.join(self.command)}\n".encode())
+            log.flush()
             start = time.monotonic()
             self.process = subprocess.Popen(
                 self.command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         while time.monotonic() - start < timeout:
             if self.process.poll() is not None:
-                raise ServerStartError(f"{self.name} exited ({self.process.returncode}); see {self.log_path}")
+                raise ServerStartError(
+                    f"{self.name} exited with code {self.process.returncode}; {self.log_path}:\n{self.log_tail()}"
+                )
             if url_ok(self.ready_url):
+                logger.info("%s ready at %s", self.name, self.ready_url)
                 return time.monotonic() - start
             time.sleep(0.5)
         self.stop()
-        raise ServerStartError(f"{self.name} not ready within {timeout:.0f} s; see {self.log_path}")
+        raise ServerStartError(
+            f"{self.name} did not answer {self.ready_url} within {timeout:.0f} s; {self.log_path}:\n{self.log_tail()}"
+        )
 
     def stop(self) -> None:
-        """SIGTERM to the process group, SIGKILL after 20 s."""
+        """Stops the process group: SIGTERM, then SIGKILL after 20 s."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        pgid = self.process.pid  # start_new_session: the group id is the child's pid
+        os.killpg(pgid, signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(pgid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last ``lines`` lines of the server's log."""
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
 
     def rss(self) -> dict[str, int]:
         """Resident memory of the main process and of its whole process group, in bytes."""
         if self.process is None:
-            return {"main": 0, "group": 0}
+            return {"main": 0, "group": 0, "processes": 0}
         pids = group_pids(self.process.pid)
         return {"main": rss_bytes(self.process.pid), "group": sum(rss_bytes(p) for p in pids), "processes": len(pids)}
 
 
-def action_server(port: int, log_dir: Path) -> Server:
-    """The project's action server on 127.0.0.1; appeals go to a scratch SQLite database in ``log_dir``."""
-    env = base_env()
-    env["DATABASE_URL"] = f"sqlite:///{log_dir / 'bench_tickets.db'}"
-    env["TICKETS_OUTBOX_PATH"] = str(log_dir / "bench_tickets_outbox.jsonl")
-    return Server(
+def action_server(port: int, log_dir: Path) -> ManagedServer:
+    """The project's action server (tickets go where ``DATABASE_URL`` in its env points)."""
+    return ManagedServer(
         name="actions",
         command=[str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         ready_url=f"http://127.0.0.1:{port}/health",
-        env=env,
         log_dir=log_dir,
     )
 
 
-def rasa_server(model: Path, port: int, action_port: int, log_dir: Path) -> Server:
-    """The Rasa server on 127.0.0.1 with the REST channel and the HTTP API."""
+def rasa_server(
+    model: Path,
+    port: int,
+    action_port: int,
+    log_dir: Path,
+    credentials: str = "credentials.yml",
+    extra_args: Sequence[str] = (),
+) -> ManagedServer:
+    """The Rasa server on 127.0.0.1 with ``model``, calling the action server on ``action_port``.
+
+    Args:
+        model: The trained model.
+        port: Port of the Rasa server.
+        action_port: Port of the action server.
+        log_dir: Directory of the log file.
+        credentials: Channel credentials file (relative to the repository).
+        extra_args: More ``rasa run`` arguments (``--enable-api``, ``--cors ...``).
+    """
     env = base_env()
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{action_port}/webhook"
-    return Server(
-        name="rasa",
-        command=[
-            str(VENV_BIN / "rasa"),
-            "run",
-            "--model",
-            str(model),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--enable-api",
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-        ],
-        ready_url=f"http://127.0.0.1:{port}/status",
-        env=env,
-        log_dir=log_dir,
-    )
+    command = [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--credentials",
+        credentials,
+        "--endpoints",
+        "endpoints.yml",
+        *extra_args,
+    ]
+    return ManagedServer(name="rasa", command=command, ready_url=f"http://127.0.0.1:{port}/", env=env, log_dir=log_dir)
