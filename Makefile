@@ -20,6 +20,9 @@ export LANG := C.UTF-8
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+# Only endpoints.redis.yml (several Sanic workers) uses these.
+export REDIS_HOST ?= 127.0.0.1
+export REDIS_PORT ?= 6379
 
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)

@@ -56,7 +56,14 @@ def base_env() -> dict[str, str]:
 
 
 def url_ok(url: str) -> bool:
-    """Returns whether ``url`` answers with HTTP 2xx within 2 seconds."""
+    """Returns whether ``url`` answers within 2 seconds: HTTP 2xx, or a TCP connect for ``tcp://host:port``."""
+    if url.startswith("tcp://"):
+        host, _, port = url.removeprefix("tcp://").rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=2):
+                return True
+        except OSError:
+            return False
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL)
             return 200 <= response.status < 300
@@ -97,7 +104,8 @@ class ManagedServer:
     Attributes:
         name: Short name, also the log file name.
         command: The command line.
-        ready_url: URL that answers HTTP 2xx once the server is ready.
+        ready_url: URL that answers HTTP 2xx once the server is ready
+            (``tcp://host:port``: accepts connections).
         log_dir: Directory of the log file.
         env: Environment of the process.
         startup_timeout: Default seconds :meth:`start` waits for readiness.
@@ -110,6 +118,7 @@ class ManagedServer:
     env: dict[str, str] = field(default_factory=base_env)
     startup_timeout: float = 300
     process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
 
     @property
     def log_path(self) -> Path:
@@ -132,7 +141,7 @@ class ManagedServer:
         with self.log_path.open("ab") as log:
             log.write(f"\n=== starting: {' '.join(self.command)}\n".encode())
             log.flush()
-            start = time.monotonic()
+            start = self.started_at = time.monotonic()
             self.process = subprocess.Popen(
                 self.command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -193,6 +202,7 @@ def rasa_server(
     action_port: int,
     log_dir: Path,
     credentials: str = "credentials.yml",
+    endpoints: str = "endpoints.yml",
     extra_args: Sequence[str] = (),
 ) -> ManagedServer:
     """The Rasa server on 127.0.0.1 with ``model``, calling the action server on ``action_port``.
@@ -203,6 +213,8 @@ def rasa_server(
         action_port: Port of the action server.
         log_dir: Directory of the log file.
         credentials: Channel credentials file (relative to the repository).
+        endpoints: Endpoints file; ``endpoints.redis.yml`` needs ``REDIS_HOST``
+            and ``REDIS_PORT`` in the server's env.
         extra_args: More ``rasa run`` arguments (``--enable-api``, ``--cors ...``).
     """
     env = base_env()
@@ -219,7 +231,17 @@ def rasa_server(
         "--credentials",
         credentials,
         "--endpoints",
-        "endpoints.yml",
+        endpoints,
         *extra_args,
     ]
     return ManagedServer(name="rasa", command=command, ready_url=f"http://127.0.0.1:{port}/", env=env, log_dir=log_dir)
+
+
+def redis_server(port: int, log_dir: Path) -> ManagedServer:
+    """A throw-away Redis server (Debian's ``redis-server``) on 127.0.0.1, without persistence."""
+    return ManagedServer(
+        name="redis",
+        command=["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        ready_url=f"tcp://127.0.0.1:{port}",
+        log_dir=log_dir,
+    )

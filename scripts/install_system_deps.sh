@@ -2,10 +2,11 @@
 # Installs the Debian packages the integration tests need, if they are missing:
 # PostgreSQL 15 (ticket store tests), Chromium with CJK and emoji fonts (browser
 # tests), Node.js and npm (the widget's socket.io client),
-# curl (server readiness checks). Idempotent; silent when all is present.
+# curl (server readiness checks), Redis (several Sanic workers: the scaled
+# serving test and benchmark). Idempotent; silent when all is present.
 set -euo pipefail
 
-packages=(postgresql-15 chromium fonts-wqy-zenhei fonts-noto-color-emoji curl)
+packages=(postgresql-15 chromium fonts-wqy-zenhei fonts-noto-color-emoji curl redis-server)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -6,6 +6,7 @@ set -euo pipefail
 mode=${1:-run}
 venv=${VENV:-.venv}
 model=${MODEL:-models/current.tar.gz}
+endpoints=${ENDPOINTS:-endpoints.yml}
 rasa_port=${RASA_PORT:-5005}
 action_port=${ACTION_PORT:-5055}
 widget_port=${WIDGET_PORT:-8080}
@@ -21,6 +22,21 @@ for port in "${ports[@]}"; do
     exit 1
   fi
 done
+
+if [ ! -f "$endpoints" ]; then
+  echo "error: endpoints file $endpoints not found (ENDPOINTS=...)." >&2
+  exit 1
+fi
+if grep -q "type: redis" "$endpoints"; then
+  redis_host=${REDIS_HOST:-127.0.0.1}
+  redis_port=${REDIS_PORT:-6379}
+  if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
+    echo "error: $endpoints keeps conversations in Redis, but nothing answers at $redis_host:$redis_port." >&2
+    echo "       start Redis (Debian: apt-get install redis-server; redis-server --port $redis_port)," >&2
+    echo "       or set REDIS_HOST/REDIS_PORT, or run with the default endpoints.yml." >&2
+    exit 1
+  fi
+fi
 
 "$venv/bin/rasa" run actions --actions actions --port "$action_port" \
   >var/log/actions.log 2>&1 &
@@ -56,11 +72,11 @@ Stop with Ctrl+C.
 MSG
     "$venv/bin/rasa" run --model "$model" --port "$rasa_port" \
       --cors "${CORS_ORIGINS:-http://localhost:$widget_port}" --credentials credentials.yml \
-      --endpoints endpoints.yml
+      --endpoints "$endpoints"
     ;;
   shell)
     echo "Type a message in Chinese, e.g. 芝麻分750为什么开不了借呗  (/stop to quit)"
-    "$venv/bin/rasa" shell --model "$model" --endpoints endpoints.yml
+    "$venv/bin/rasa" shell --model "$model" --endpoints "$endpoints"
     ;;
   *)
     echo "usage: $0 run|shell" >&2; exit 2 ;;

@@ -52,9 +52,7 @@ class PostgresServer:
 
     def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
         prefix = [] if self.account is None else ["runuser", "-u", self.account, "--"]
-        return subprocess.run(
-            [*prefix, *command], capture_output=True, text=True, timeout=120, check=False
-        )
+        return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120, check=False)
 
     @classmethod
     def start(cls) -> PostgresServer:
@@ -65,8 +63,17 @@ class PostgresServer:
             os.chown(base, entry.pw_uid, entry.pw_gid)
         server = cls(base / "data", 0, account)
         init = server._run(
-            str(PG_BIN / "initdb"), "-D", str(server.data_dir), "-U", PG_USER,
-            "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync",
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(server.data_dir),
+            "-U",
+            PG_USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
         )
         if init.returncode != 0:
             raise RuntimeError(f"initdb failed: {init.stderr}")
@@ -77,8 +84,17 @@ class PostgresServer:
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             )
             started = server._run(
-                str(PG_BIN / "pg_ctl"), "-D", str(server.data_dir), "-l",
-                str(base / "server.log"), "-o", options, "-w", "-t", "60", "start",
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(server.data_dir),
+                "-l",
+                str(base / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
             )
             if started.returncode == 0:
                 return server
@@ -93,9 +109,7 @@ class PostgresServer:
         return f"postgresql+psycopg2://{PG_USER}@127.0.0.1:{self.port}/{database}"
 
     def admin(self, statement: str, database: str = "postgres") -> None:
-        connection = psycopg2.connect(
-            host="127.0.0.1", port=self.port, user=PG_USER, dbname=database
-        )
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=PG_USER, dbname=database)
         try:
             connection.autocommit = True
             with connection.cursor() as cursor:
@@ -108,8 +122,7 @@ def start_or_skip() -> PostgresServer:
     """Starts a server; skips the test (fails it under CI) without the binaries."""
     if not (PG_BIN / "initdb").exists():
         message = (
-            f"PostgreSQL 15 binaries not found in {PG_BIN}; "
-            "install postgresql-15 (scripts/install_system_deps.sh)"
+            f"PostgreSQL 15 binaries not found in {PG_BIN}; " "install postgresql-15 (scripts/install_system_deps.sh)"
         )
         if running_in_ci():
             pytest.fail(message)

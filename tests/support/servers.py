@@ -26,6 +26,11 @@ def managed(name: str, command: list[str], ready_url: str) -> ManagedServer:
     return ManagedServer(name=name, command=command, ready_url=ready_url, log_dir=LOG_DIR)
 
 
+def redis_server(port: int) -> ManagedServer:
+    """A throw-away Redis server."""
+    return devstack.redis_server(port, LOG_DIR)
+
+
 def action_server(port: int) -> ManagedServer:
     """The project's action server."""
     server = devstack.action_server(port, LOG_DIR)
@@ -33,10 +38,14 @@ def action_server(port: int) -> ManagedServer:
     return server
 
 
-def rasa_server(port: int, action_port: int, cors_origins: list[str]) -> ManagedServer:
+def rasa_server(
+    port: int, action_port: int, cors_origins: list[str], endpoints: str = "endpoints.yml"
+) -> ManagedServer:
     """The Rasa server with the trained model, the test credentials and CORS for the widget page."""
     extra = ["--cors", *cors_origins] if cors_origins else []
-    server = devstack.rasa_server(MODEL, port, action_port, LOG_DIR, credentials=CREDENTIALS, extra_args=extra)
+    server = devstack.rasa_server(
+        MODEL, port, action_port, LOG_DIR, credentials=CREDENTIALS, endpoints=endpoints, extra_args=extra
+    )
     server.startup_timeout = STARTUP_TIMEOUT
     return server
 

@@ -1,0 +1,80 @@
+"""Two Sanic workers with conversations in Redis (endpoints.redis.yml).
+
+Which worker accepts a request is up to the kernel, so the test does not rely
+on the turns being spread: it checks that a whole diagnosis works with two
+workers and that the conversation is kept in Redis, where every worker reads
+it (with the in-memory tracker store the second check fails).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from tests.support import servers
+from tests.support.postgres import running_in_ci
+from tests.support.rest import first_cause, run_diagnosis
+
+pytestmark = pytest.mark.integration
+
+WORKERS = 2
+WANGSHANGDAI_USER = {
+    "has_overdue": False,
+    "high_debt": False,
+    "active_account": True,
+    "many_credit_inquiries": False,
+    "income_info_authorized": True,
+    "has_wangshangdai": True,
+    "age": 32,
+}
+
+
+def wait_for_every_worker(rasa: servers.ManagedServer) -> None:
+    """The readiness URL answers as soon as one worker has loaded the model; wait for all of them."""
+    deadline = time.monotonic() + servers.STARTUP_TIMEOUT
+    while rasa.log_path.read_text(encoding="utf-8").count("Rasa server is up and running") < WORKERS:
+        if time.monotonic() > deadline:
+            pytest.fail(f"not all {WORKERS} workers started; {rasa.log_path}:\n{rasa.log_tail()}")
+        time.sleep(1)
+
+
+@pytest.fixture(scope="module")
+def scaled() -> Iterator[tuple[str, int]]:
+    """Redis, the action server and a Rasa server with two workers; yields (Rasa URL, Redis port)."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server not installed (scripts/install_system_deps.sh)"
+        if running_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    if not servers.MODEL.is_file():
+        pytest.fail(f"no trained model at {servers.MODEL} (run `make train`)")
+    redis_port, action_port, rasa_port = servers.free_port(), servers.free_port(), servers.free_port()
+    store = servers.redis_server(redis_port)
+    actions = servers.action_server(action_port)
+    rasa = servers.rasa_server(rasa_port, action_port, [], endpoints="endpoints.redis.yml")
+    rasa.name = "rasa-two-workers"
+    rasa.env.update({"SANIC_WORKERS": str(WORKERS), "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port)})
+    started = []
+    try:
+        for server in (store, actions, rasa):
+            server.start()
+            started.append(server)
+        wait_for_every_worker(rasa)
+        yield f"http://127.0.0.1:{rasa_port}", redis_port
+    finally:
+        for server in reversed(started):
+            server.stop()
+
+
+def test_a_diagnosis_spread_over_two_workers_reaches_its_result(scaled):
+    url, redis_port = scaled
+
+    texts = run_diagnosis(url, "scaled-wangshangdai", "芝麻分750为什么开不了借呗", WANGSHANGDAI_USER)
+
+    assert "已开通网商贷" in first_cause(texts)
+    stored = redis.Redis(host="127.0.0.1", port=redis_port).get("tracker:scaled-wangshangdai")
+    assert stored is not None and b"has_wangshangdai" in stored
