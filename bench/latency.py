@@ -156,7 +156,10 @@ async def _one_request(client: Client, scenario: Scenario, sender: str) -> tuple
 
 async def run_level(base_url: str, scenario: Scenario, clients: int, requests: int, tag: str) -> dict[str, Any]:
     """Runs ``requests`` measured requests of ``scenario`` from ``clients`` concurrent clients."""
-    connector = aiohttp.TCPConnector(limit=clients)
+    # A new connection for every request, as independent users have: with
+    # several Sanic workers a kept-alive connection stays with the worker that
+    # accepted it, so 8 long-lived connections may all land on one worker.
+    connector = aiohttp.TCPConnector(limit=clients, force_close=True)
     latencies: list[float] = []
     failures = 0
     errors: list[str] = []

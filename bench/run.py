@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -111,20 +112,81 @@ def run_engine(quick: bool, workdir: Path, progress: Progress) -> dict[str, Any]
     return result
 
 
-def run_serving(model: Path, quick: bool, workdir: Path, progress: Progress) -> dict[str, Any]:
-    """Starts both servers, measures latency and memory, stops them."""
+@dataclass(frozen=True)
+class ServingSetup:
+    """One way of running the Rasa server for the latency section.
+
+    Attributes:
+        name: Key in the results.
+        workers: Sanic workers (``SANIC_WORKERS``).
+        endpoints: Endpoints file; with more than one worker it must keep
+            conversations and locks in Redis.
+        description: One line for the report.
+    """
+
+    name: str
+    workers: int
+    endpoints: str
+    description: str
+
+
+SERVING_SETUPS = (
+    ServingSetup("one_worker", 1, "endpoints.yml", "1 Sanic worker, in-memory tracker and lock store (`make run`)"),
+    ServingSetup(
+        "two_workers_redis",
+        2,
+        "endpoints.redis.yml",
+        "2 Sanic workers, tracker and lock store in Redis "
+        "(`SANIC_WORKERS=2 ENDPOINTS=endpoints.redis.yml make run`)",
+    ),
+)
+
+
+def wait_for_workers(rasa: servers.ManagedServer, workers: int, timeout: float = 300) -> None:
+    """Waits until every Sanic worker has logged that it loaded the model."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (
+            rasa.log_path.read_text(encoding="utf-8", errors="replace").count("Rasa server is up and running")
+            >= workers
+        ):
+            return
+        time.sleep(1)
+    raise servers.ServerStartError(
+        f"not every one of {workers} workers started within {timeout:.0f} s; see {rasa.log_path}"
+    )
+
+
+def run_serving(model: Path, setup: ServingSetup, quick: bool, workdir: Path, progress: Progress) -> dict[str, Any]:
+    """Starts the servers of ``setup``, measures latency and memory, stops them."""
+    logs = workdir / setup.name
+    started: list[servers.ManagedServer] = []
     action_port, rasa_port = servers.free_port(), servers.free_port()
-    actions = servers.action_server(action_port, workdir)
+    actions = servers.action_server(action_port, logs)
     # Appeals are filed into a scratch database, never into the project's.
-    actions.env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_tickets.db'}"
-    actions.env["TICKETS_OUTBOX_PATH"] = str(workdir / "bench_tickets_outbox.jsonl")
-    rasa = servers.rasa_server(model, rasa_port, action_port, workdir, extra_args=["--enable-api"])
+    actions.env["DATABASE_URL"] = f"sqlite:///{logs / 'bench_tickets.db'}"
+    actions.env["TICKETS_OUTBOX_PATH"] = str(logs / "bench_tickets_outbox.jsonl")
+    rasa = servers.rasa_server(
+        model, rasa_port, action_port, logs, endpoints=setup.endpoints, extra_args=["--enable-api"]
+    )
+    rasa.env["SANIC_WORKERS"] = str(setup.workers)
     memory: dict[str, Any] = {}
     try:
-        progress("latency: starting the action server")
+        if setup.endpoints != "endpoints.yml":
+            redis_port = servers.free_port()
+            redis = servers.redis_server(redis_port, logs)
+            progress(f"latency [{setup.name}]: starting Redis")
+            redis.start(timeout=30)
+            started.append(redis)
+            rasa.env.update({"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port)})
+        progress(f"latency [{setup.name}]: starting the action server")
         startup = {"action_server_seconds": actions.start()}
-        progress("latency: starting the Rasa server (loads the model)")
-        startup["rasa_server_seconds"] = rasa.start()
+        started.append(actions)
+        progress(f"latency [{setup.name}]: starting the Rasa server ({setup.workers} worker(s); loads the model)")
+        started.append(rasa)
+        rasa.start()
+        wait_for_workers(rasa, setup.workers)
+        startup["rasa_server_seconds"] = time.monotonic() - rasa.started_at
         progress(f"  ready in {startup['rasa_server_seconds']:.0f} s")
 
         def record_warm() -> None:
@@ -136,19 +198,34 @@ def run_serving(model: Path, quick: bool, workdir: Path, progress: Progress) -> 
                 LEVELS,
                 QUICK_REQUESTS if quick else FULL_REQUESTS,
                 warmup=5 if quick else 20,
-                progress=progress,
+                progress=lambda line: progress(f"[{setup.name}] {line}"),
                 on_warm=record_warm,
             )
         )
         memory["after_load"] = {"rasa_server": rasa.rss(), "action_server": actions.rss()}
     finally:
-        rasa.stop()
-        actions.stop()
+        for server in reversed(started):
+            server.stop()
     result["startup"] = startup
     result["memory"] = memory
     result["model"] = str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model)
-    result["sanic_workers"] = int(os.environ.get("SANIC_WORKERS", "1"))
+    result["sanic_workers"] = setup.workers
+    result["endpoints"] = setup.endpoints
+    result["description"] = setup.description
     return result
+
+
+def run_latency_section(model: Path, quick: bool, workdir: Path, progress: Progress) -> dict[str, Any]:
+    """Measures every serving setup; a setup that needs a missing program is reported, not run."""
+    setups: dict[str, Any] = {}
+    for setup in SERVING_SETUPS:
+        if setup.endpoints != "endpoints.yml" and shutil.which("redis-server") is None:
+            reason = "redis-server is not installed (make system-deps)"
+            progress(f"latency [{setup.name}]: skipped: {reason}")
+            setups[setup.name] = {"not_available": reason, "description": setup.description}
+            continue
+        setups[setup.name] = run_serving(model, setup, quick, workdir, progress)
+    return {"setups": setups}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -198,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["engine"] = run_engine(args.quick, workdir, progress)
         if "latency" in sections:
             up_to_date = ensure_model(args.model.resolve(), not args.no_train, progress)
-            results["latency"] = run_serving(args.model.resolve(), args.quick, workdir, progress)
+            results["latency"] = run_latency_section(args.model.resolve(), args.quick, workdir, progress)
             results["latency"]["model_up_to_date"] = up_to_date
         if "quality" in sections:
             noisy = REPO / "bench" / "data" / "heldout_noisy.yml"
