@@ -129,6 +129,10 @@ class ServingSetup:
     endpoints: str
     description: str
 
+    @property
+    def needs_redis(self) -> bool:
+        return self.endpoints == "endpoints.redis.yml"
+
 
 SERVING_SETUPS = (
     ServingSetup("one_worker", 1, "endpoints.yml", "1 Sanic worker, in-memory tracker and lock store (`make run`)"),
@@ -140,21 +144,6 @@ SERVING_SETUPS = (
         "(`SANIC_WORKERS=2 ENDPOINTS=endpoints.redis.yml make run`)",
     ),
 )
-
-
-def wait_for_workers(rasa: servers.ManagedServer, workers: int, timeout: float = 300) -> None:
-    """Waits until every Sanic worker has logged that it loaded the model."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (
-            rasa.log_path.read_text(encoding="utf-8", errors="replace").count("Rasa server is up and running")
-            >= workers
-        ):
-            return
-        time.sleep(1)
-    raise servers.ServerStartError(
-        f"not every one of {workers} workers started within {timeout:.0f} s; see {rasa.log_path}"
-    )
 
 
 def run_serving(model: Path, setup: ServingSetup, quick: bool, workdir: Path, progress: Progress) -> dict[str, Any]:
@@ -172,7 +161,7 @@ def run_serving(model: Path, setup: ServingSetup, quick: bool, workdir: Path, pr
     rasa.env["SANIC_WORKERS"] = str(setup.workers)
     memory: dict[str, Any] = {}
     try:
-        if setup.endpoints != "endpoints.yml":
+        if setup.needs_redis:
             redis_port = servers.free_port()
             redis = servers.redis_server(redis_port, logs)
             progress(f"latency [{setup.name}]: starting Redis")
@@ -185,7 +174,7 @@ def run_serving(model: Path, setup: ServingSetup, quick: bool, workdir: Path, pr
         progress(f"latency [{setup.name}]: starting the Rasa server ({setup.workers} worker(s); loads the model)")
         started.append(rasa)
         rasa.start()
-        wait_for_workers(rasa, setup.workers)
+        servers.wait_for_workers(rasa, setup.workers)
         startup["rasa_server_seconds"] = time.monotonic() - rasa.started_at
         progress(f"  ready in {startup['rasa_server_seconds']:.0f} s")
 
@@ -219,7 +208,7 @@ def run_latency_section(model: Path, quick: bool, workdir: Path, progress: Progr
     """Measures every serving setup; a setup that needs a missing program is reported, not run."""
     setups: dict[str, Any] = {}
     for setup in SERVING_SETUPS:
-        if setup.endpoints != "endpoints.yml" and shutil.which("redis-server") is None:
+        if setup.needs_redis and shutil.which("redis-server") is None:
             reason = "redis-server is not installed (make system-deps)"
             progress(f"latency [{setup.name}]: skipped: {reason}")
             setups[setup.name] = {"not_available": reason, "description": setup.description}

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(os.environ.get("VENV", REPO / ".venv")) / "bin"
+# What each Sanic worker of `rasa run` logs once its model is loaded.
+RASA_UP = "Rasa server is up and running"
 
 
 class ServerStartError(RuntimeError):
@@ -235,6 +237,24 @@ def rasa_server(
         *extra_args,
     ]
     return ManagedServer(name="rasa", command=command, ready_url=f"http://127.0.0.1:{port}/", env=env, log_dir=log_dir)
+
+
+def wait_for_workers(rasa: ManagedServer, workers: int, timeout: float | None = None) -> None:
+    """Waits until every Sanic worker of a started Rasa server has loaded the model.
+
+    The readiness URL answers as soon as the first worker is up.
+
+    Raises:
+        ServerStartError: Not every worker logged its start in time.
+    """
+    timeout = rasa.startup_timeout if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while rasa.log_path.read_text(encoding="utf-8", errors="replace").count(RASA_UP) < workers:
+        if time.monotonic() > deadline:
+            raise ServerStartError(
+                f"not all {workers} workers started in {timeout:.0f} s; {rasa.log_path}:\n{rasa.log_tail()}"
+            )
+        time.sleep(1)
 
 
 def redis_server(port: int, log_dir: Path) -> ManagedServer:

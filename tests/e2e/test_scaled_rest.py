@@ -9,7 +9,6 @@ it (with the in-memory tracker store the second check fails).
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -33,15 +32,6 @@ WANGSHANGDAI_USER = {
 }
 
 
-def wait_for_every_worker(rasa: servers.ManagedServer) -> None:
-    """The readiness URL answers as soon as one worker has loaded the model; wait for all of them."""
-    deadline = time.monotonic() + servers.STARTUP_TIMEOUT
-    while rasa.log_path.read_text(encoding="utf-8").count("Rasa server is up and running") < WORKERS:
-        if time.monotonic() > deadline:
-            pytest.fail(f"not all {WORKERS} workers started; {rasa.log_path}:\n{rasa.log_tail()}")
-        time.sleep(1)
-
-
 @pytest.fixture(scope="module")
 def scaled() -> Iterator[tuple[str, int]]:
     """Redis, the action server and a Rasa server with two workers; yields (Rasa URL, Redis port)."""
@@ -63,7 +53,7 @@ def scaled() -> Iterator[tuple[str, int]]:
         for server in (store, actions, rasa):
             server.start()
             started.append(server)
-        wait_for_every_worker(rasa)
+        servers.wait_for_workers(rasa, WORKERS)
         yield f"http://127.0.0.1:{rasa_port}", redis_port
     finally:
         for server in reversed(started):

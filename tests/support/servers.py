@@ -12,7 +12,13 @@ import os
 from dataclasses import dataclass
 
 from devstack import servers as devstack
-from devstack.servers import REPO, ManagedServer, ServerStartError, free_port  # noqa: F401 (re-exported)
+from devstack.servers import (  # noqa: F401 (re-exported)
+    REPO,
+    ManagedServer,
+    ServerStartError,
+    free_port,
+    wait_for_workers,
+)
 
 ARTIFACTS = REPO / "test-artifacts"
 LOG_DIR = ARTIFACTS / "servers"
