@@ -6,23 +6,13 @@ from __future__ import annotations
 import pytest
 
 from eligibility import load_engine
-from tests.support.rest import first_cause, run_diagnosis, send
+from tests.support.rest import WANGSHANGDAI_USER, first_cause, run_diagnosis, send
 
 pytestmark = pytest.mark.integration
 
 
 def test_high_score_active_user_with_wangshangdai_is_told_wangshangdai_first(stack):
-    profile = {
-        "has_overdue": False,
-        "high_debt": False,
-        "active_account": True,
-        "many_credit_inquiries": False,
-        "income_info_authorized": True,
-        "has_wangshangdai": True,
-        "age": 32,
-    }
-
-    texts = run_diagnosis(stack.url, "e2e-wangshangdai", "芝麻分750为什么开不了借呗", profile)
+    texts = run_diagnosis(stack.url, "e2e-wangshangdai", "芝麻分750为什么开不了借呗", WANGSHANGDAI_USER)
 
     assert "已开通网商贷" in first_cause(texts)
     assert any("以支付宝页面为准" in t for t in texts)

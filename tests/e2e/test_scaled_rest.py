@@ -16,20 +16,11 @@ import redis
 
 from tests.support import servers
 from tests.support.postgres import running_in_ci
-from tests.support.rest import first_cause, run_diagnosis
+from tests.support.rest import WANGSHANGDAI_USER, first_cause, run_diagnosis
 
 pytestmark = pytest.mark.integration
 
 WORKERS = 2
-WANGSHANGDAI_USER = {
-    "has_overdue": False,
-    "high_debt": False,
-    "active_account": True,
-    "many_credit_inquiries": False,
-    "income_info_authorized": True,
-    "has_wangshangdai": True,
-    "age": 32,
-}
 
 
 @pytest.fixture(scope="module")

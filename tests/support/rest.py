@@ -14,6 +14,16 @@ from typing import Any
 from eligibility import QuestionKind, load_engine
 
 MAX_TURNS = 10
+# A user whose refusal the engine explains by 网商贷 first.
+WANGSHANGDAI_USER = {
+    "has_overdue": False,
+    "high_debt": False,
+    "active_account": True,
+    "many_credit_inquiries": False,
+    "income_info_authorized": True,
+    "has_wangshangdai": True,
+    "age": 32,
+}
 
 
 def send(rasa_url: str, sender: str, message: str) -> list[dict[str, Any]]:
