@@ -65,7 +65,7 @@ class Settings:
     """How much work the quality benchmark does.
 
     Attributes:
-        folds: Number of cross-validation folds.
+        folds: Number of cross-validation folds (0: no cross-validation).
         epochs: Epochs for every DIET/ResponseSelector, or None for each config's own.
         seed: Seed of the fold assignment.
     """
@@ -258,7 +258,7 @@ def run_quality(
     workdir.mkdir(parents=True, exist_ok=True)
     cache = workdir / "rasa-cache"
     log = workdir / "quality.log"
-    folds = write_folds(workdir, settings)
+    folds = write_folds(workdir, settings) if settings.folds else []
     configs = {p: write_config(p, workdir, settings.epochs) for p in PIPELINES}
     steps = len(PIPELINES) * (1 + settings.folds)
     step = 0
@@ -295,13 +295,13 @@ def run_quality(
     def figures(pipeline: str, name: str) -> dict[str, Any]:
         return _figures(_as_predictions(full[pipeline]["predictions"][name]))
 
-    cv_figures = {p: _figures(_as_predictions(cv[p])) for p in PIPELINES}
+    cv_figures = {p: _figures(_as_predictions(cv[p])) for p in PIPELINES} if folds else {}
     return {
         "settings": {"folds": settings.folds, "epochs_override": settings.epochs, "fold_seed": settings.seed},
         "stock_pipeline": STOCK_PIPELINE,
         "heldout": compare(figures("project", "heldout"), figures("stock", "heldout")),
         "noisy": compare(figures("project", "noisy"), figures("stock", "noisy")),
-        "cross_validation": compare(cv_figures["project"], cv_figures["stock"]),
+        **({"cross_validation": compare(cv_figures["project"], cv_figures["stock"])} if folds else {}),
         "nlu_train_seconds": {p: timings[p] for p in PIPELINES},
     }
 

@@ -23,20 +23,27 @@ def _verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("met" if met else "**missed**")
 
 
+def measured_sets(q: dict[str, Any]) -> list[tuple[str, str]]:
+    """The quality sets of this run (cross-validation is skipped with ``--folds 0``)."""
+    return [(key, name) for key, name in QUALITY_SETS if key in q]
+
+
 def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     """Evaluates each goal: (goal, target, measured, met)."""
     rows: list[tuple[str, str, str, bool | None]] = []
     q = results.get("quality")
     if q:
-        figures = [(name, metric, q[name][metric]) for name, _ in QUALITY_SETS for metric in ("accuracy", "macro_f1")]
+        sets = measured_sets(q)
+        figures = [(name, metric, q[name][metric]) for name, _ in sets for metric in ("accuracy", "macro_f1")]
         ahead = all(f["project"] > f["stock"] for _, _, f in figures)
-        gaps = {name: q[name]["macro_f1"]["project"] - q[name]["macro_f1"]["stock"] for name, _ in QUALITY_SETS}
+        gaps = {name: q[name]["macro_f1"]["project"] - q[name]["macro_f1"]["stock"] for name, _ in sets}
         behind = [f"{n} {m}" for n, m, f in figures if f["project"] <= f["stock"]]
         rows.append(
             (
                 "project pipeline ahead of stock on every quality figure",
-                "6 of 6",
-                f"{6 - len(behind)} of 6" + (f" (not ahead: {', '.join(behind)})" if behind else ""),
+                f"{len(figures)} of {len(figures)}" + ("" if len(sets) == len(QUALITY_SETS) else " measured"),
+                f"{len(figures) - len(behind)} of {len(figures)}"
+                + (f" (not ahead: {', '.join(behind)})" if behind else ""),
                 ahead,
             )
         )
@@ -110,9 +117,12 @@ def _quality(q: dict[str, Any]) -> list[str]:
         "",
         "Stock = the `rasa init` pipeline with `JiebaTokenizer` (no dictionary) instead of the whitespace "
         "tokenizer; no normaliser, no user dictionary, no ZhimaScoreExtractor. Both trained NLU-only on the "
-        "same `data/`. Label = intent, or the FAQ key for `faq`; a fallback counts as a miss. "
-        f"Cross-validation: {q['settings']['folds']} stratified folds over the `data/` examples "
-        f"(seed {q['settings']['fold_seed']})"
+        "same `data/`. Label = intent, or the FAQ key for `faq`; a fallback counts as a miss. "(
+            f"Cross-validation: {q['settings']['folds']} stratified folds over the `data/` examples "
+            f"(seed {q['settings']['fold_seed']})"
+            if q["settings"]["folds"]
+            else "**Cross-validation: not run in this run (`--folds 0`).**"
+        )
         + (f"; **epochs overridden to {q['settings']['epochs_override']}**" if q["settings"]["epochs_override"] else "")
         + ".",
         "",
@@ -120,7 +130,7 @@ def _quality(q: dict[str, Any]) -> list[str]:
         "| fallback project | fallback stock |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for key, name in QUALITY_SETS:
+    for key, name in measured_sets(q):
         s = q[key]
         lines.append(
             f"| {name} | {s['examples']} | {_f(s['accuracy']['project'])} | {_f(s['accuracy']['stock'])} "
@@ -151,11 +161,11 @@ def _quality(q: dict[str, Any]) -> list[str]:
         "| label | held-out project | held-out stock | noisy project | noisy stock | CV project | CV stock |",
         "|---|---|---|---|---|---|---|",
     ]
-    labels = sorted(set(q["heldout"]["per_label_f1"]) | set(q["cross_validation"]["per_label_f1"]))
+    labels = sorted(set().union(*(q[key]["per_label_f1"] for key, _ in measured_sets(q))))
     for label in labels:
         cells = []
         for key, _ in QUALITY_SETS:
-            row = q[key]["per_label_f1"].get(label)
+            row = q[key]["per_label_f1"].get(label) if key in q else None
             cells += [_f(row["project"], 2), _f(row["stock"], 2)] if row else ["–", "–"]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
