@@ -105,7 +105,8 @@ def _machine(results: dict[str, Any]) -> list[str]:
         + " |",
         f"| load average (1, 5, 15 min) at start / end | {m['load_average_at_start']} "
         f"/ {m.get('load_average_at_end')} |",
-        f"| run | {'full' if run['full_run'] else 'quick/partial'}; sections {', '.join(run['sections'])}; "
+        f"| run | {'full' if run['full_run'] else ('quick' if run['quick'] else 'partial')}; "
+        f"sections {', '.join(run['sections'])}; cross-validation folds {run['folds']}; "
         f"{run.get('wall_seconds', 0) / 60:.0f} min |",
         "",
     ]
@@ -117,11 +118,12 @@ def _quality(q: dict[str, Any]) -> list[str]:
         "",
         "Stock = the `rasa init` pipeline with `JiebaTokenizer` (no dictionary) instead of the whitespace "
         "tokenizer; no normaliser, no user dictionary, no ZhimaScoreExtractor. Both trained NLU-only on the "
-        "same `data/`. Label = intent, or the FAQ key for `faq`; a fallback counts as a miss. "(
+        "same `data/`. Label = intent, or the FAQ key for `faq`; a fallback counts as a miss. "
+        + (
             f"Cross-validation: {q['settings']['folds']} stratified folds over the `data/` examples "
             f"(seed {q['settings']['fold_seed']})"
             if q["settings"]["folds"]
-            else "**Cross-validation: not run in this run (`--folds 0`).**"
+            else "**Cross-validation was not run in this run (`--folds 0`)**"
         )
         + (f"; **epochs overridden to {q['settings']['epochs_override']}**" if q["settings"]["epochs_override"] else "")
         + ".",
