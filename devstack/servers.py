@@ -121,6 +121,7 @@ class ManagedServer:
     startup_timeout: float = 300
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
+    log_offset: int = 0
 
     @property
     def log_path(self) -> Path:
@@ -143,6 +144,7 @@ class ManagedServer:
         with self.log_path.open("ab") as log:
             log.write(f"\n=== starting: {' '.join(self.command)}\n".encode())
             log.flush()
+            self.log_offset = log.tell()
             start = self.started_at = time.monotonic()
             self.process = subprocess.Popen(
                 self.command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -172,6 +174,15 @@ class ManagedServer:
         except subprocess.TimeoutExpired:
             os.killpg(pgid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def log_since_start(self) -> str:
+        """What the server logged since its last :meth:`start` (the log file is appended to)."""
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(self.log_offset)
+                return log.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
 
     def log_tail(self, lines: int = 30) -> str:
         """The last ``lines`` lines of the server's log."""
@@ -249,7 +260,7 @@ def wait_for_workers(rasa: ManagedServer, workers: int, timeout: float | None = 
     """
     timeout = rasa.startup_timeout if timeout is None else timeout
     deadline = time.monotonic() + timeout
-    while rasa.log_path.read_text(encoding="utf-8", errors="replace").count(RASA_UP) < workers:
+    while rasa.log_since_start().count(RASA_UP) < workers:
         if time.monotonic() > deadline:
             raise ServerStartError(
                 f"not all {workers} workers started in {timeout:.0f} s; {rasa.log_path}:\n{rasa.log_tail()}"
