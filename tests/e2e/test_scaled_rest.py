@@ -51,7 +51,7 @@ def scaled() -> Iterator[tuple[str, int]]:
             server.stop()
 
 
-def test_a_diagnosis_spread_over_two_workers_reaches_its_result(scaled):
+def test_a_diagnosis_on_two_workers_reaches_its_result_with_the_conversation_in_redis(scaled):
     url, redis_port = scaled
 
     texts = run_diagnosis(url, "scaled-wangshangdai", "芝麻分750为什么开不了借呗", WANGSHANGDAI_USER)
