@@ -78,7 +78,10 @@ def label_of_parse(parse: Mapping[str, Any], skip_fallback: bool = False) -> str
         ]
         intent = ranking[0] if ranking else intent
     if intent == "faq":
-        selected = parse.get("response_selector", {}).get("faq", {})
+        # A ResponseSelector without `retrieval_intent` (the stock pipeline's)
+        # reports under "default".
+        selectors = parse.get("response_selector", {})
+        selected = selectors.get("faq") or selectors.get("default") or {}
         key = selected.get("response", {}).get("intent_response_key") or ""
         return label_of_example(key) if key else "faq"
     return intent
