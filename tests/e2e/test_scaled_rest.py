@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from tests.support import servers
-from tests.support.postgres import running_in_ci
+from tests.support.postgres import skip_or_fail
 from tests.support.rest import WANGSHANGDAI_USER, first_cause, run_diagnosis
 
 pytestmark = pytest.mark.integration
@@ -27,10 +27,7 @@ WORKERS = 2
 def scaled() -> Iterator[tuple[str, int]]:
     """Redis, the action server and a Rasa server with two workers; yields (Rasa URL, Redis port)."""
     if shutil.which("redis-server") is None:
-        message = "redis-server not installed (scripts/install_system_deps.sh)"
-        if running_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("redis-server not installed (scripts/install_system_deps.sh)")
     if not servers.MODEL.is_file():
         pytest.fail(f"no trained model at {servers.MODEL} (run `make train`)")
     redis_port, action_port, rasa_port = servers.free_port(), servers.free_port(), servers.free_port()

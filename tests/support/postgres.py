@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg2
 import pytest
@@ -27,6 +28,13 @@ PG_USER = "tickets"
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_or_fail(message: str) -> NoReturn:
+    """Skips the test for a missing system package; under CI, where it must be installed, fails it."""
+    if running_in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def _server_account() -> str | None:
@@ -121,10 +129,7 @@ class PostgresServer:
 def start_or_skip() -> PostgresServer:
     """Starts a server; skips the test (fails it under CI) without the binaries."""
     if not (PG_BIN / "initdb").exists():
-        message = (
-            f"PostgreSQL 15 binaries not found in {PG_BIN}; " "install postgresql-15 (scripts/install_system_deps.sh)"
+        skip_or_fail(
+            f"PostgreSQL 15 binaries not found in {PG_BIN}; install postgresql-15 (scripts/install_system_deps.sh)"
         )
-        if running_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
     return PostgresServer.start()
