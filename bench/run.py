@@ -17,7 +17,8 @@ results.
 
 Usage::
 
-    .venv/bin/python -m bench.run            # full run (about 40 minutes on 2 cores)
+    .venv/bin/python -m bench.run            # full run (about 2.5 hours on 2 cores)
+    .venv/bin/python -m bench.run --folds 0  # without cross-validation (about 45 minutes)
     .venv/bin/python -m bench.run --quick    # trial run
     .venv/bin/python -m bench.run --quick --only latency
 """
