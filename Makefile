@@ -91,7 +91,7 @@ faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import
 	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
 
-bench: system-deps $(MODEL) ## benchmarks (about 2.5 h on 2 cores; docs/benchmarks.md): writes bench/RESULTS.md, bench/results.json
+bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks.md): writes bench/RESULTS.md, bench/results.json
 	$(PY) -m bench.run
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages

@@ -8,7 +8,7 @@ Sections (all by default, in this order):
 - ``training``: full training time and retraining after one new FAQ;
 - ``quality``: project pipeline vs stock Rasa Chinese pipeline (held-out,
   noisy held-out, k-fold cross-validation). Last, because it is long: the
-  stock pipeline trains for about 25 minutes a model on 2 cores.
+  stock pipeline trains for 12 to 16 minutes a model on 2 cores.
 
 The full run writes ``bench/results.json`` and ``bench/RESULTS.md``. ``--quick``
 (2 folds, few epochs, few requests) and ``--only`` write to
@@ -17,7 +17,7 @@ results.
 
 Usage::
 
-    .venv/bin/python -m bench.run            # full run (about 2.5 hours on 2 cores)
+    .venv/bin/python -m bench.run            # full run (about 2 hours on 2 cores)
     .venv/bin/python -m bench.run --folds 0  # without cross-validation (about 45 minutes)
     .venv/bin/python -m bench.run --quick    # trial run
     .venv/bin/python -m bench.run --quick --only latency
