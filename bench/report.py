@@ -89,36 +89,27 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 def _machine(results: dict[str, Any]) -> list[str]:
     m = results["machine"]
     run = results["run"]
-    return (
-        [
-            "## Machine",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| date (UTC) | {m['date']} |",
-            f"| CPU | {m['cpu_model']}, {m['cores']} cores |",
-            f"| memory | {m['memory_gib']} GiB |",
-            f"| OS | {m['os']} |",
-            f"| Python / Rasa / rasa-sdk / TensorFlow / jieba | {m['python']} / {m['rasa']} / {m['rasa_sdk']} / "
-            f"{m['tensorflow']} / {m['jieba']} |",
-            f"| git commit | {m['git_commit']}"
-            + (" plus uncommitted changes in the work tree" if m.get("git_uncommitted_changes") else "")
-            + " |",
-            f"| load average (1, 5, 15 min) at start / end | {m['load_average_at_start']} "
-            f"/ {m.get('load_average_at_end')} |",
-            f"| run | {'full' if run['full_run'] else ('quick' if run['quick'] else 'partial')}; "
-            f"sections {', '.join(run['sections'])}; cross-validation folds {run['folds']}; "
-            f"{run.get('wall_seconds', 0) / 60:.0f} min |",
-        ]
-        + (
-            [f"| quality section re-run | {run['quality_rerun']['date']}: {run['quality_rerun']['why']} |"]
-            if run.get("quality_rerun")
-            else []
-        )
-        + [
-            "",
-        ]
-    )
+    return [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| date (UTC) | {m['date']} |",
+        f"| CPU | {m['cpu_model']}, {m['cores']} cores |",
+        f"| memory | {m['memory_gib']} GiB |",
+        f"| OS | {m['os']} |",
+        f"| Python / Rasa / rasa-sdk / TensorFlow / jieba | {m['python']} / {m['rasa']} / {m['rasa_sdk']} / "
+        f"{m['tensorflow']} / {m['jieba']} |",
+        f"| git commit | {m['git_commit']}"
+        + (" plus uncommitted changes in the work tree" if m.get("git_uncommitted_changes") else "")
+        + " |",
+        f"| load average (1, 5, 15 min) at start / end | {m['load_average_at_start']} "
+        f"/ {m.get('load_average_at_end')} |",
+        f"| run | {'full' if run['full_run'] else ('quick' if run['quick'] else 'partial')}; "
+        f"sections {', '.join(run['sections'])}; cross-validation folds {run['folds']}; "
+        f"{run.get('wall_seconds', 0) / 60:.0f} min |",
+        "",
+    ]
 
 
 def _quality(q: dict[str, Any]) -> list[str]:

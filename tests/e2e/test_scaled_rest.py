@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from tests.support import servers
-from tests.support.postgres import skip_or_fail
+from tests.support.prerequisites import skip_or_fail
 from tests.support.rest import WANGSHANGDAI_USER, first_cause, run_diagnosis
 
 pytestmark = pytest.mark.integration

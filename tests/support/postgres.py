@@ -15,26 +15,14 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import psycopg2
-import pytest
 
+from tests.support.prerequisites import skip_or_fail
 from tests.support.servers import free_port
 
 PG_BIN = Path(os.environ.get("TICKETS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_USER = "tickets"
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def skip_or_fail(message: str) -> NoReturn:
-    """Skips the test for a missing system package; under CI, where it must be installed, fails it."""
-    if running_in_ci():
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _server_account() -> str | None:

@@ -2,7 +2,8 @@
 
 The tests skip when Debian's Chromium, the socket.io client in
 widget/node_modules or the trained model is missing; with
-``WIDGET_TESTS_REQUIRED=1`` (CI) a missing prerequisite fails instead.
+under CI (``CI`` set) a missing prerequisite fails instead
+(tests/support/prerequisites.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import widget_servers as servers
+
+from tests.support.prerequisites import require
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,15 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SOCKETIO_CLIENT = servers.REPO / "widget" / "node_modules" / "socket.io-client" / "dist" / "socket.io.esm.min.js"
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skips (or, with WIDGET_TESTS_REQUIRED=1, fails) when a prerequisite is missing."""
-    if condition:
-        return
-    if os.environ.get("WIDGET_TESTS_REQUIRED") == "1":
-        pytest.fail(f"widget tests required but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
