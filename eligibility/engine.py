@@ -62,6 +62,7 @@ class Engine:
         self._settings = settings
         self._extraction = extraction
         self._ranged = tuple(f for f in facts.values() if f.valid_range is not None)
+        self._unstated = tuple((f.name, f.unstated) for f in facts.values() if f.unstated is not None)
         self._compiled = tuple(_CompiledRule(rule, i, settings.possible_cap) for i, rule in enumerate(rules))
         self._plain = tuple(i for i, rule in enumerate(rules) if not rule.residual)
         self._residual = tuple(i for i, rule in enumerate(rules) if rule.residual)
@@ -106,6 +107,11 @@ class Engine:
     def cause_ids(self) -> tuple[str, ...]:
         """The cause ids, in vocabulary order."""
         return tuple(rule.cause.id for rule in self._rules)
+
+    @property
+    def askable_facts(self) -> tuple[str, ...]:
+        """The facts the assistant may ask about, in the order of ``facts.yml``."""
+        return tuple(f.name for f in self._askable)
 
     @property
     def fact_names(self) -> tuple[str, ...]:
@@ -220,6 +226,8 @@ class Engine:
         for fact in self._ranged:
             if fact.name in facts:
                 _apply_range(facts, fact)
+        for name, value in self._unstated:
+            facts.setdefault(name, value)
         return facts
 
     def _next_fact(

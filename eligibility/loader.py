@@ -185,7 +185,10 @@ def _load_fact(path: Path, name: str, entry: dict[str, Any]) -> FactDef:
     flag = entry.get("out_of_range_flag")
     if flag is not None and (fact_type != "int" or valid_range is None or not isinstance(flag, str)):
         raise RuleFileError(path, name, "'out_of_range_flag' needs an int fact with a valid_range", kind="fact")
-    return FactDef(name, fact_type, askable, question, outcomes, valid_range, flag, affirm, deny, values)
+    unstated = entry.get("unstated")
+    if unstated is not None and (fact_type != "bool" or askable or not isinstance(unstated, bool)):
+        raise RuleFileError(path, name, "'unstated' needs a bool fact with askable: false", kind="fact")
+    return FactDef(name, fact_type, askable, question, outcomes, valid_range, flag, affirm, deny, values, unstated)
 
 
 def _load_samples(

@@ -26,6 +26,8 @@ class FactDef:
         affirm_patterns: Regexes whose match means the fact is true (bool).
         deny_patterns: Regexes whose match means the fact is false (bool).
         value_patterns: Regexes with one group holding the number (int).
+        unstated: Value a fact that is never asked takes while the user has
+            not stated it (``unstated: false`` in the file), or None.
     """
 
     name: str
@@ -38,6 +40,7 @@ class FactDef:
     affirm_patterns: tuple[re.Pattern[str], ...]
     deny_patterns: tuple[re.Pattern[str], ...]
     value_patterns: tuple[re.Pattern[str], ...]
+    unstated: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ ALL_CLEAR = {
     "income_info_authorized": True,
     "shows_xinyongdai": False,
     "had_jiebei_before": False,
+    "large_investment_holdings": False,
 }
 """Every askable fact known and pointing away from every specific cause."""
 
@@ -164,7 +165,7 @@ def test_causes_are_ordered_matched_possible_ruled_out_then_by_confidence(engine
     causes = engine.evaluate(profile).causes
     keys = [(order[r.status], -r.confidence) for r in causes]
     assert keys == sorted(keys)
-    assert len(causes) == 15
+    assert len(causes) == 17
 
 
 def test_two_matched_causes_rank_by_confidence(engine):
@@ -301,9 +302,9 @@ def test_question_for_unaskable_fact_raises(engine, fact):
 
 
 def test_every_askable_fact_has_a_question(engine):
-    for fact in engine.fact_names:
-        if fact != "score_out_of_range":
-            assert engine.question(fact).text
+    assert set(engine.fact_names) - set(engine.askable_facts) == {"score_out_of_range", "stated_occupation_or_region"}
+    for fact in engine.askable_facts:
+        assert engine.question(fact).text
 
 
 def test_load_engine_is_cached():
@@ -383,3 +384,26 @@ def test_skipped_fact_is_never_the_next_question(engine):
     first = engine.evaluate({"zhima_score": 750}).next_fact
     second = engine.evaluate({"zhima_score": 750}, skip=[first]).next_fact
     assert second is not None and second != first
+
+
+@pytest.mark.parametrize(
+    ("fact", "cause_id"),
+    [("stated_occupation_or_region", "PROFILE_MISMATCH"), ("large_investment_holdings", "INVESTMENT_HOLDINGS")],
+)
+def test_seed_article_cause_stands_only_while_nothing_likelier_explains(engine, fact, cause_id):
+    alone = engine.evaluate({**ALL_CLEAR, fact: True})
+    assert alone.get(cause_id).status is CauseStatus.MATCHED
+    assert alone.causes[0].cause_id == "POLICY_ADJUSTMENT"
+    likelier = engine.evaluate({**ALL_CLEAR, fact: True, "zhima_score": 520})
+    assert likelier.causes[0].cause_id == "SCORE_LOW"
+    assert likelier.get(cause_id).status is CauseStatus.RULED_OUT
+
+
+def test_an_occupation_not_stated_is_never_a_cause(engine):
+    assert engine.evaluate({}).get("PROFILE_MISMATCH").status is CauseStatus.RULED_OUT
+    assert "stated_occupation_or_region" not in engine.askable_facts
+
+
+def test_profile_mismatch_never_advises_a_new_job_or_city(engine):
+    advice = engine.evaluate({**ALL_CLEAR, "stated_occupation_or_region": True}).get("PROFILE_MISMATCH").advice
+    assert advice.startswith("这一条不需要、也不建议您为此换工作或换城市")

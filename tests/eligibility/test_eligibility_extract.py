@@ -42,6 +42,12 @@ from eligibility import extract_facts
         ("欠了好几家网贷", {"high_debt": True}),
         ("没有公积金", {"income_info_authorized": False}),
         ("另一个账号上有借呗", {"other_account_has_jiebei": True}),
+        ("我是送外卖的", {"stated_occupation_or_region": True}),
+        ("我是个体户", {"stated_occupation_or_region": True}),
+        ("我在老家农村", {"stated_occupation_or_region": True}),
+        ("基金买了挺多的", {"large_investment_holdings": True}),
+        ("经常买卖基金", {"large_investment_holdings": True}),
+        ("没买过理财", {"large_investment_holdings": False}),
     ],
 )
 def test_statement_yields_facts(text, expected):

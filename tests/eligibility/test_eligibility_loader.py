@@ -41,7 +41,7 @@ def load_error(data_dir: Path) -> str:
 
 
 def test_copied_data_loads(data_dir):
-    assert len(load_engine(data_dir).cause_ids) == 15
+    assert len(load_engine(data_dir).cause_ids) == 17
 
 
 @pytest.mark.parametrize(
