@@ -30,6 +30,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.diagnosis import APPEAL_CONTEXT_SLOT, APPEAL_OFFERED_SLOT, DISPUTABLE_CAUSES, RESULT_SLOT
 from eligibility import load_engine
+from eligibility.answers import Answer, classify_answer
+from jiebei_nlu.normalize import normalize_text
 from tickets import (
     AppealForm,
     InvalidInputError,
@@ -456,6 +458,8 @@ class ValidateAppealForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Accepts a cause id (button or diagnosis) or a short text naming the item."""
+        if value is None:
+            return {CONTESTED_SLOT: None}  # cleared by an action, not answered
         text = str(value or "").strip()
         if cause_label(text):
             return {CONTESTED_SLOT: text}
@@ -479,6 +483,8 @@ class ValidateAppealForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Masks secrets, then enforces the length limits."""
+        if value is None:
+            return {DESCRIPTION_SLOT: None}  # cleared by an action, not answered
         scrubbed = scrub_sensitive(str(value or "").strip())
         if scrubbed.found:
             dispatcher.utter_message(response="utter_appeal_sensitive_removed")
@@ -507,6 +513,8 @@ class ValidateAppealForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Keeps an 11-digit mainland mobile number; says why anything else is refused."""
+        if value is None:
+            return {PHONE_SLOT: None}  # cleared by an action, not answered
         check = read_mobile(str(value or ""))
         if check.number is not None:
             logger.info("appeal phone accepted for %s: %s", tracker.sender_id, mask_phone(check.number))
@@ -524,6 +532,11 @@ class ValidateAppealForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Only a yes is accepted: without consent nothing may be stored."""
+        if value is None:
+            return {CONSENT_SLOT: None}  # cleared by an action, not answered
+        if isinstance(value, str):
+            # Typed instead of clicked: "同意", "可以", "不同意".
+            value = {Answer.YES: True, Answer.NO: False}.get(classify_answer(normalize_text(value)), value)
         if value is True:
             return {CONSENT_SLOT: True}
         if value is False:
@@ -540,11 +553,16 @@ class ValidateAppealForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """A yes submits; naming a field re-asks that field; anything else shows the summary again."""
+        if value is None:
+            return {CONFIRMED_SLOT: None}  # cleared by an action, not answered
         field = requested_correction(tracker)
         if field is not None:
             dispatcher.utter_message(response="utter_appeal_correct_field")
             return {field: None, CONFIRMED_SLOT: None}
-        if _latest_intent(tracker) == AFFIRM_INTENT:
+        if (
+            _latest_intent(tracker) == AFFIRM_INTENT
+            or classify_answer(normalize_text(_latest_text(tracker))) is Answer.YES
+        ):
             return {CONFIRMED_SLOT: True}
         dispatcher.utter_message(response="utter_appeal_confirm_unclear")
         return {CONFIRMED_SLOT: None}

@@ -20,12 +20,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.score import accept_score, latest_stated_score
 from eligibility import CauseStatus, Diagnosis, Engine, QuestionKind, load_engine
+from eligibility.answers import classify_answer
 from jiebei_nlu.normalize import normalize_text
 from jiebei_nlu.numbers import parse_number
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTIONS = 6
+# A question is asked at most this many times more after its first asking.
+MAX_REPEATS = 1
 MAX_CAUSES_EXPLAINED = 3
 HIGH_SCORE = 650
 CLOSED_INTENT = "ask_jiebei_closed"
@@ -40,6 +43,7 @@ FACTS_SLOT = "diagnosis_facts"
 ASKED_SLOT = "diagnosis_asked"
 PENDING_SLOT = "diagnosis_pending_fact"
 ANSWER_SLOT = "diagnosis_answer"
+REPEATS_SLOT = "diagnosis_repeats"
 MODE_SLOT = "diagnosis_mode"
 RESULT_SLOT = "diagnosis_result"
 APPEAL_OFFERED_SLOT = "appeal_offered"
@@ -76,9 +80,7 @@ def evaluate(tracker: Tracker) -> Diagnosis:
     return engine().evaluate(known_facts(tracker), skip=asked_facts(tracker))
 
 
-def facts_in_message(
-    tracker: Tracker, dispatcher: CollectingDispatcher, pending: str | None = None
-) -> dict[str, Any]:
+def facts_in_message(tracker: Tracker, dispatcher: CollectingDispatcher, pending: str | None = None) -> dict[str, Any]:
     """Extracts facts from the latest user message.
 
     The score comes from the ``zhima_score`` entity and is used only when it
@@ -145,19 +147,16 @@ class ActionStartDiagnosis(Action):
         if closed:
             facts["had_jiebei_before"] = True
 
-        dispatcher.utter_message(
-            response="utter_closed_intro" if closed else "utter_diagnosis_intro"
-        )
+        dispatcher.utter_message(response="utter_closed_intro" if closed else "utter_diagnosis_intro")
         if not closed and claims_high_score(tracker, facts):
             dispatcher.utter_message(response="utter_score_only_one_factor")
-        logger.info(
-            "diagnosis started for %s with facts %s", tracker.sender_id, sorted(facts)
-        )
+        logger.info("diagnosis started for %s with facts %s", tracker.sender_id, sorted(facts))
         return [
             SlotSet(MODE_SLOT, "closed" if closed else "cannot_open"),
             SlotSet(FACTS_SLOT, facts),
             SlotSet(ASKED_SLOT, []),
             SlotSet(PENDING_SLOT, None),
+            SlotSet(REPEATS_SLOT, 0),
             SlotSet(ANSWER_SLOT, None),
             SlotSet(RESULT_SLOT, None),
             SlotSet(APPEAL_OFFERED_SLOT, False),
@@ -188,6 +187,34 @@ class ValidateDiagnosisForm(FormValidationAction):
             return []
         return domain_slots
 
+    async def extract_diagnosis_answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Reads the message as an answer to the pending question first.
+
+        A message that states a fact, gives the number asked for, or answers
+        a yes/no question in words ("没有其他欠款", "有两笔", "不太清楚") fills
+        ``diagnosis_answer`` whatever the NLU took it for. Anything else fills
+        nothing, so the form rejects its execution and the rules for an
+        interruption (an FAQ, a handoff, stopping) take over.
+        """
+        pending = tracker.get_slot(PENDING_SLOT)
+        if not pending or tracker.get_slot("requested_slot") != ANSWER_SLOT:
+            return {}
+        text = normalize_text(tracker.latest_message.get("text") or "")
+        kind = engine().question(pending).kind
+        if engine().extract_facts(text) or latest_stated_score(tracker) is not None:
+            return {ANSWER_SLOT: text}
+        if kind is QuestionKind.NUMBER and _first_number(text) is not None:
+            return {ANSWER_SLOT: text}
+        answer = classify_answer(text)
+        if answer is not None and (kind is QuestionKind.YES_NO or answer.value == ANSWER_UNKNOWN):
+            return {ANSWER_SLOT: answer.value}
+        return {}
+
     def validate_diagnosis_answer(
         self,
         value: Any,
@@ -200,6 +227,8 @@ class ValidateDiagnosisForm(FormValidationAction):
         An answer that gives nothing usable is not asked again (that could
         loop): the user is told and the question is skipped like "不知道".
         """
+        if value is None:
+            return {}  # cleared by action_start_diagnosis, not answered
         pending = tracker.get_slot(PENDING_SLOT)
         found = facts_in_message(tracker, dispatcher, pending)
         if value in (ANSWER_YES, ANSWER_NO) and pending:
@@ -228,20 +257,34 @@ class ActionAskDiagnosisAnswer(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        # A question interrupted (an FAQ in between) or answered unclearly is
-        # asked again; otherwise the engine picks the next one.
-        fact = tracker.get_slot(PENDING_SLOT) or evaluate(tracker).next_fact
+        # A question interrupted (an FAQ in between) is asked again once; a
+        # second miss skips it (the engine then treats the fact as unknown).
+        fact = tracker.get_slot(PENDING_SLOT)
+        repeats = int(tracker.get_slot(REPEATS_SLOT) or 0)
+        skipped = fact is not None and repeats >= MAX_REPEATS
+        if skipped:
+            fact, repeats = None, 0
+        elif fact is not None:
+            repeats += 1
         if fact is None:
-            return []
+            fact, repeats = evaluate(tracker).next_fact, 0
+        if fact is None:
+            if skipped:
+                dispatcher.utter_message(response="utter_diagnosis_question_skipped")
+            return [SlotSet(PENDING_SLOT, None), SlotSet(REPEATS_SLOT, 0)]
         question = engine().question(fact)
-        dispatcher.utter_message(
-            text=question.text,
-            buttons=[{"title": title, "payload": payload} for title, payload in question.buttons],
-        )
+        buttons = [{"title": title, "payload": payload} for title, payload in question.buttons]
+        if skipped:
+            # One message: the skip and the next question together.
+            dispatcher.utter_message(
+                response="utter_diagnosis_next_after_skip", question=question.text, buttons=buttons
+            )
+        else:
+            dispatcher.utter_message(text=question.text, buttons=buttons)
         asked = asked_facts(tracker)
         if fact not in asked:
             asked.append(fact)
-        return [SlotSet(PENDING_SLOT, fact), SlotSet(ASKED_SLOT, asked)]
+        return [SlotSet(PENDING_SLOT, fact), SlotSet(ASKED_SLOT, asked), SlotSet(REPEATS_SLOT, repeats)]
 
 
 class ActionExplainDiagnosis(Action):
@@ -290,9 +333,7 @@ class ActionExplainDiagnosis(Action):
                 SlotSet(APPEAL_OFFERED_SLOT, True),
                 SlotSet(APPEAL_CONTEXT_SLOT, causes[0].cause_id),
             ]
-        logger.info(
-            "diagnosis for %s: %s", tracker.sender_id, ",".join(result["causes"]) or "-"
-        )
+        logger.info("diagnosis for %s: %s", tracker.sender_id, ",".join(result["causes"]) or "-")
         return events
 
 

@@ -346,6 +346,10 @@ def test_mobile_number_is_read_from_the_message(text, number, problem):
         (True, True, None),
         (False, None, "utter_appeal_consent_required"),
         ("随便吧", None, "utter_appeal_consent_unclear"),
+        # Typed instead of clicked.
+        ("同意", True, None),
+        ("可以的", True, None),
+        ("不同意", None, "utter_appeal_consent_required"),
     ],
 )
 def test_only_a_yes_counts_as_consent(value, expected, response, dispatcher, domain):
@@ -363,6 +367,33 @@ def test_confirming_the_summary_completes_the_form(dispatcher, domain):
     result = ValidateAppealForm().validate_appeal_confirmed("确认提交", dispatcher, tracker, domain)
 
     assert result == {"appeal_confirmed": True}
+
+
+def test_typing_the_submit_button_confirms_whatever_the_nlu_made_of_it(dispatcher, domain):
+    tracker = form_tracker("确认提交", "nlu_fallback", "appeal_confirmed", slots=FILLED)
+
+    result = ValidateAppealForm().validate_appeal_confirmed("确认提交", dispatcher, tracker, domain)
+
+    assert result == {"appeal_confirmed": True}
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "validate_appeal_contested",
+        "validate_appeal_description",
+        "validate_appeal_phone",
+        "validate_appeal_consent",
+        "validate_appeal_confirmed",
+    ],
+)
+def test_a_slot_cleared_at_the_start_is_not_answered_and_says_nothing(method, dispatcher, domain):
+    tracker = form_tracker("我要申诉", "request_appeal", None)
+
+    result = getattr(ValidateAppealForm(), method)(None, dispatcher, tracker, domain)
+
+    assert list(result.values()) == [None]
+    assert dispatcher.messages == []
 
 
 def test_a_yes_that_mentions_the_phone_without_a_change_still_confirms(dispatcher, domain):

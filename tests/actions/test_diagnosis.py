@@ -13,6 +13,7 @@ from actions.diagnosis import (
     ActionStartDiagnosis,
     ValidateDiagnosisForm,
 )
+from eligibility import load_engine
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 GOOD_PROFILE = {
@@ -39,9 +40,7 @@ def form_tracker(text, intent, facts, asked=(), pending=None, slots=None):
         "diagnosis_pending_fact": pending,
         **(slots or {}),
     }
-    return make_tracker(
-        text, intent, slots=all_slots, active_loop="diagnosis_form", requested_slot="diagnosis_answer"
-    )
+    return make_tracker(text, intent, slots=all_slots, active_loop="diagnosis_form", requested_slot="diagnosis_answer")
 
 
 async def test_headline_question_starts_with_the_score_and_says_it_is_one_factor(dispatcher, domain):
@@ -109,9 +108,7 @@ async def test_ask_uses_the_engines_next_question_with_buttons(dispatcher, domai
 
 
 async def test_asking_again_after_an_interruption_does_not_count_twice(dispatcher, domain):
-    first = await ActionAskDiagnosisAnswer().run(
-        dispatcher, form_tracker("", "faq", {"zhima_score": 750}), domain
-    )
+    first = await ActionAskDiagnosisAnswer().run(dispatcher, form_tracker("", "faq", {"zhima_score": 750}), domain)
     pending = slot_events(first)["diagnosis_pending_fact"]
 
     again = await ActionAskDiagnosisAnswer().run(
@@ -328,3 +325,74 @@ async def test_declining_the_appeal_clears_the_offer(dispatcher, domain):
 
     assert slot_events(events) == {"appeal_offered": False}
     assert responses(dispatcher) == ["utter_anything_else"]
+
+
+@pytest.mark.parametrize(
+    ("pending", "text", "intent", "answer"),
+    [
+        # Answers in words, whatever the NLU took them for.
+        ("high_debt", "我没有其他欠款", "faq", "我没有其他欠款"),
+        ("high_debt", "有两笔", "faq", "yes"),
+        ("has_wangshangdai", "木有", "nlu_fallback", "no"),
+        ("has_wangshangdai", "这个不太清楚", "faq", "unknown"),
+        ("age", "25", "nlu_fallback", "25"),
+        ("age", "不记得", "faq", "unknown"),
+        ("is_student", "已经毕业了", "faq", "已经毕业了"),
+    ],
+)
+async def test_a_reply_in_words_answers_the_pending_question(pending, text, intent, answer, dispatcher, domain):
+    tracker = form_tracker(text, intent, {"zhima_score": 750}, asked=[pending], pending=pending)
+    assert await ValidateDiagnosisForm().extract_diagnosis_answer(dispatcher, tracker, domain) == {
+        "diagnosis_answer": answer
+    }
+
+
+@pytest.mark.parametrize(
+    ("pending", "text", "intent"),
+    [
+        ("high_debt", "借呗利息怎么算", "faq"),
+        ("high_debt", "没有借呗入口怎么办", "ask_why_cannot_open"),
+        ("age", "不问了", "stop_diagnosis"),
+        ("has_wangshangdai", "转人工", "human_handoff"),
+    ],
+)
+async def test_a_message_that_answers_nothing_fills_nothing(pending, text, intent, dispatcher, domain):
+    tracker = form_tracker(text, intent, {"zhima_score": 750}, asked=[pending], pending=pending)
+    assert await ValidateDiagnosisForm().extract_diagnosis_answer(dispatcher, tracker, domain) == {}
+
+
+async def test_nothing_is_extracted_before_a_question_was_asked(dispatcher, domain):
+    tracker = form_tracker("芝麻分750为什么开不了借呗", "ask_why_cannot_open", {}, pending=None)
+    assert await ValidateDiagnosisForm().extract_diagnosis_answer(dispatcher, tracker, domain) == {}
+
+
+async def test_a_question_missed_twice_is_skipped_with_a_word(dispatcher, domain):
+    first = await ActionAskDiagnosisAnswer().run(dispatcher, form_tracker("", "faq", {"zhima_score": 750}), domain)
+    pending = slot_events(first)["diagnosis_pending_fact"]
+    asked = [pending]
+
+    again = await ActionAskDiagnosisAnswer().run(
+        dispatcher, form_tracker("", "faq", {"zhima_score": 750}, asked=asked, pending=pending), domain
+    )
+    assert slot_events(again)["diagnosis_pending_fact"] == pending
+    assert slot_events(again)["diagnosis_repeats"] == 1
+
+    dispatcher.messages.clear()
+    third = await ActionAskDiagnosisAnswer().run(
+        dispatcher,
+        form_tracker("", "faq", {"zhima_score": 750}, asked=asked, pending=pending, slots={"diagnosis_repeats": 1}),
+        domain,
+    )
+    slots = slot_events(third)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_diagnosis_next_after_skip"
+    assert slots["diagnosis_pending_fact"] not in (None, pending)
+    assert message["question"] == load_engine().question(slots["diagnosis_pending_fact"]).text
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/dont_know"]
+    assert slots["diagnosis_repeats"] == 0
+
+
+async def test_the_answer_cleared_at_the_start_says_nothing(dispatcher, domain):
+    tracker = form_tracker("芝麻分750为什么开不了借呗", "ask_why_cannot_open", {"zhima_score": 750})
+    assert ValidateDiagnosisForm().validate_diagnosis_answer(None, dispatcher, tracker, domain) == {}
+    assert dispatcher.messages == []

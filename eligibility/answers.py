@@ -1,0 +1,93 @@
+"""Reads a typed reply to a yes/no question as yes, no or don't know.
+
+Users answer "没有其他欠款", "有两笔", "不太清楚" instead of clicking 是 / 不是 /
+不清楚. The words are data (``data/answers.yml``); a reply that asks a
+question of its own ("没有借呗怎么办") is not taken for an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from eligibility.errors import RuleFileError
+
+ANSWERS_FILE = Path(__file__).with_name("data") / "answers.yml"
+_SECTIONS = ("not_an_answer", "fillers", "unknown", "no", "yes")
+_PUNCTUATION = " ，。,.!！~～、…"
+
+
+class Answer(str, Enum):
+    """What a reply says to a yes/no question."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AnswerWords:
+    """The word lists of ``answers.yml``, longest first within each list."""
+
+    not_an_answer: tuple[str, ...]
+    fillers: tuple[str, ...]
+    unknown: tuple[str, ...]
+    no: tuple[str, ...]
+    yes: tuple[str, ...]
+
+
+def load_answer_words(path: Path = ANSWERS_FILE) -> AnswerWords:
+    """Loads and checks the word lists.
+
+    Raises:
+        RuleFileError: If a list is missing, empty or holds a non-string.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lists = {}
+    for section in _SECTIONS:
+        words = data.get(section)
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise RuleFileError(path, None, f"'{section}' must be a non-empty list of words")
+        lists[section] = tuple(sorted(words, key=len, reverse=True))
+    return AnswerWords(**lists)
+
+
+@lru_cache(maxsize=1)
+def _default_words() -> AnswerWords:
+    return load_answer_words()
+
+
+def classify_answer(text: str, words: AnswerWords | None = None) -> Answer | None:
+    """The answer a reply gives to a yes/no question, or None.
+
+    Args:
+        text: The reply, normalised (simplified Chinese).
+        words: Word lists; those of ``answers.yml`` by default.
+
+    Returns:
+        ``Answer.UNKNOWN`` for don't-know replies, ``NO`` / ``YES`` for
+        replies that open with a negation / an affirmation, None for anything
+        else (a question, a wish to stop, another topic).
+    """
+    words = words or _default_words()
+    reply = text.strip().strip(_PUNCTUATION)
+    if not reply or any(marker in reply for marker in words.not_an_answer):
+        return None
+    if any(word in reply for word in words.unknown):
+        return Answer.UNKNOWN
+    stripped = True
+    while stripped:
+        stripped = False
+        for filler in words.fillers:
+            rest = reply[len(filler) :].lstrip(_PUNCTUATION)
+            if reply.startswith(filler) and rest:
+                reply, stripped = rest, True
+                break
+    for answer, starts in ((Answer.NO, words.no), (Answer.YES, words.yes)):
+        if any(reply.startswith(word) for word in starts):
+            return answer
+    return None

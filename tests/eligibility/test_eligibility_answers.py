@@ -1,0 +1,51 @@
+"""Typed replies to a yes/no question: yes, no, don't know, or no answer at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eligibility.answers import Answer, classify_answer, load_answer_words
+from eligibility.errors import RuleFileError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("是", Answer.YES),
+        ("是的", Answer.YES),
+        ("嗯 有两笔", Answer.YES),
+        ("有啊", Answer.YES),
+        ("对 经常用", Answer.YES),
+        ("不是", Answer.NO),
+        ("没有其他欠款", Answer.NO),
+        ("没", Answer.NO),
+        ("我没有", Answer.NO),
+        ("从来没申请过", Answer.NO),
+        ("木有", Answer.NO),
+        ("不清楚", Answer.UNKNOWN),
+        ("这个我不太清楚", Answer.UNKNOWN),
+        ("忘了", Answer.UNKNOWN),
+        ("没注意过", Answer.UNKNOWN),
+        # A reply that asks something back, or talks of something else.
+        ("没有借呗怎么办", None),
+        ("有没有别的办法", None),
+        ("是不是因为逾期", None),
+        ("利息多少", None),
+        ("借呗额度", None),
+        ("", None),
+        ("不用了", None),
+        ("算了不问了", None),
+        ("嗯", Answer.YES),
+    ],
+)
+def test_reply_is_read_as_an_answer(text, expected):
+    assert classify_answer(text) is expected
+
+
+def test_an_empty_word_list_is_refused_with_the_file_named(tmp_path: Path):
+    path = tmp_path / "answers.yml"
+    path.write_text('not_an_answer: [吗]\nfillers: [嗯]\nunknown: []\n"no": [没]\n"yes": [有]\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"answers\.yml: 'unknown' must be a non-empty list of words"):
+        load_answer_words(path)
