@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from bench import realusers
 from scripts.evaluate_nlu import (
     Prediction,
     label_of_example,
@@ -241,7 +242,12 @@ def compare(project: dict[str, Any], stock: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_quality(
-    settings: Settings, heldout: Path, noisy: Path, workdir: Path, progress: Callable[[str], None]
+    settings: Settings,
+    heldout: Path,
+    noisy: Path,
+    workdir: Path,
+    progress: Callable[[str], None],
+    dev_set: Path | None = None,
 ) -> dict[str, Any]:
     """Runs every training and evaluation of the quality benchmark.
 
@@ -249,6 +255,7 @@ def run_quality(
         settings: Folds and epochs.
         heldout: The held-out NLU file.
         noisy: Its noisy copy.
+        dev_set: The real-user dev set, or None when it is absent.
         workdir: Scratch directory (configs, folds, models, logs).
         progress: Called with one line per step.
 
@@ -271,7 +278,7 @@ def run_quality(
         result = run_worker(
             configs[pipeline],
             REPO / "data",
-            {"heldout": heldout, "noisy": noisy},
+            {"heldout": heldout, "noisy": noisy, **({"realusers": dev_set} if dev_set else {})},
             workdir / f"{pipeline}_full.json",
             log,
             cache,
@@ -296,11 +303,17 @@ def run_quality(
         return _figures(_as_predictions(full[pipeline]["predictions"][name]))
 
     cv_figures = {p: _figures(_as_predictions(cv[p])) for p in PIPELINES} if folds else {}
+    if dev_set:
+        real = {p: realusers.figures(_as_predictions(full[p]["predictions"]["realusers"])) for p in PIPELINES}
+        real_users: dict[str, Any] = {"dev_set": str(dev_set), **realusers.compare(real["project"], real["stock"])}
+    else:
+        real_users = {"skipped": f"the real-user dev set is absent ({realusers.DEV_SET})"}
     return {
         "settings": {"folds": settings.folds, "epochs_override": settings.epochs, "fold_seed": settings.seed},
         "stock_pipeline": STOCK_PIPELINE,
         "heldout": compare(figures("project", "heldout"), figures("stock", "heldout")),
         "noisy": compare(figures("project", "noisy"), figures("stock", "noisy")),
+        "realusers": real_users,
         **({"cross_validation": compare(cv_figures["project"], cv_figures["stock"])} if folds else {}),
         "nlu_train_seconds": {p: timings[p] for p in PIPELINES},
     }
@@ -319,7 +332,8 @@ async def _worker(config: Path, train: Path, tests: dict[str, Path], out: Path) 
             raise SystemExit(f"error: training with {config} produced no model")
         predictions = {}
         for name, path in tests.items():
-            predictions[name] = [vars(p) for p in await predict(Path(model), load_examples(path))]
+            examples = realusers.load_dev_set(path) if path.suffix == ".tsv" else load_examples(path)
+            predictions[name] = [vars(p) for p in await predict(Path(model), examples)]
     out.write_text(
         json.dumps({"train_seconds": seconds, "predictions": predictions}, ensure_ascii=False), encoding="utf-8"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -13,6 +14,15 @@ THROUGHPUT_GOAL = 40.0
 FULL_TRAINING_GOAL_S = 300.0
 RETRAINING_GOAL_S = 120.0
 QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
+
+
+REAL_USER_FIGURES = (
+    ("resolution", "resolution"),
+    ("covered_accuracy", "covered accuracy"),
+    ("uncovered_not_answered", "uncovered not answered"),
+    ("wrong_and_confident", "wrong and confident"),
+    ("fallback_rate", "fallback rate"),
+)
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -153,6 +163,7 @@ def _quality(q: dict[str, Any]) -> list[str]:
             "contain only known ones, so part of the noisy-set lead comes from that table."
             + ("" if noisy["file_matches_generator"] else " **The file differs from its generator.**"),
         ]
+    lines += _real_users(q.get("realusers"))
     lines += [
         "",
         "NLU training seconds per model (first = all of `data/`, then one per fold): "
@@ -171,6 +182,30 @@ def _quality(q: dict[str, Any]) -> list[str]:
             cells += [_f(row["project"], 2), _f(row["stock"], 2)] if row else ["–", "–"]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
+    return lines
+
+
+def _real_users(real: dict[str, Any] | None) -> list[str]:
+    """The real-user dev set rows (bench/realusers.py), or why they are missing."""
+    if not real:
+        return []
+    if "skipped" in real:
+        return ["", f"**Real-user dev set: section skipped** ({real['skipped']})."]
+    lines = [
+        "",
+        f"### Real users (`{Path(real['dev_set']).name}`, {real['project']['questions']} real questions, "
+        "rules of `shared/realusers/score.py`)",
+        "",
+        "| figure | project | stock |",
+        "|---|---|---|",
+    ]
+    for key, name in REAL_USER_FIGURES:
+        lines.append(f"| {name} | {_f(real['project'][key])} | {_f(real['stock'][key])} |")
+    lines += [
+        f"| errors | {real['project']['error_count']} | {real['stock']['error_count']} |",
+        "",
+        f"The stock pipeline makes {_f(real['stock_error_ratio'], 2)} times the project's errors.",
+    ]
     return lines
 
 

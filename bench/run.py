@@ -7,7 +7,8 @@ Sections (all by default, in this order):
   real action server, plus the resident memory of both servers;
 - ``training``: full training time and retraining after one new FAQ;
 - ``quality``: project pipeline vs stock Rasa Chinese pipeline (held-out,
-  noisy held-out, k-fold cross-validation). Last, because it is long: the
+  noisy held-out, the real-user dev set ``../shared/realusers/dev.tsv`` when
+  present, k-fold cross-validation). Last, because it is long: the
   stock pipeline trains for 12 to 16 minutes a model on 2 cores.
 
 The full run writes ``bench/results.json`` and ``bench/RESULTS.md``. ``--quick``
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import latency, machine, quality, report, training
+from bench import latency, machine, quality, realusers, report, training
 from devstack import servers
 
 logger = logging.getLogger(__name__)
@@ -276,8 +277,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["training"] = training.measure_training(workdir / "training", epochs, progress)
         if "quality" in sections:
             noisy = REPO / "bench" / "data" / "heldout_noisy.yml"
+            dev_set = realusers.DEV_SET if realusers.DEV_SET.is_file() else None
+            if dev_set is None:
+                progress(f"quality: real-user section SKIPPED, {realusers.DEV_SET} is absent")
             results["quality"] = quality.run_quality(
-                quality.Settings(folds=folds, epochs=epochs), HELDOUT, noisy, workdir / "quality", progress
+                quality.Settings(folds=folds, epochs=epochs),
+                HELDOUT,
+                noisy,
+                workdir / "quality",
+                progress,
+                dev_set=dev_set,
             )
             results["quality"]["noisy_set"] = describe_noisy_set(noisy, progress)
     except BaseException:

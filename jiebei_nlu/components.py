@@ -16,7 +16,8 @@ the real tokenizer when it is listed first. It does not subclass Rasa's
 ``Tokenizer``, so the "only one tokenizer" check is not affected.
 
 `ZhimaScoreExtractor` is a non-trainable ``ENTITY_EXTRACTOR``: it only runs at
-prediction time, in config order.
+prediction time, in config order. `FaqConfidenceGate` (last) likewise: an FAQ
+key the response selector is unsure of becomes ``nlu_fallback``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -45,6 +48,8 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -77,9 +82,7 @@ def _source_digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class TextNormalizer(GraphComponent):
     """Rewrites message text with `jiebei_nlu.normalize.normalize_text`.
 
@@ -134,9 +137,7 @@ class TextNormalizer(GraphComponent):
             jiebei_nlu.normalize.VariantFileError: the variant file is invalid.
         """
         path = config.get(VARIANTS_PATH_KEY)
-        self._variants: VariantTable = (
-            load_variants(path) if path else default_variants()
-        )
+        self._variants: VariantTable = load_variants(path) if path else default_variants()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalises the text of every training example in place.
@@ -221,9 +222,7 @@ class TextNormalizer(GraphComponent):
         return moved
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
     """Adds a ``zhima_score`` entity (an ``int``) for each stated 芝麻分.
 
@@ -282,4 +281,67 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
                 if entity not in entities:
                     entities.append(entity)
             message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FaqConfidenceGate(GraphComponent):
+    """Turns an FAQ answer the response selector is unsure of into a fallback.
+
+    Rasa's ``FallbackClassifier`` looks at the intent only: a message that is
+    surely an FAQ (``faq`` at 0.99) but could be any of several FAQ keys was
+    answered with the first key however low its confidence. List this after
+    the ``ResponseSelector`` and the ``FallbackClassifier``: when the intent
+    is the retrieval intent and the selected key's confidence is below
+    ``threshold``, the intent becomes ``nlu_fallback`` (ranked first, the
+    rest of the ranking and the selector's ranking kept, so the dialogue can
+    still suggest the likeliest keys).
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """``threshold``: least key confidence answered; ``retrieval_intent``."""
+        return {"threshold": 0.5, "retrieval_intent": "faq"}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Keeps the threshold and the retrieval intent's name."""
+        threshold = config.get("threshold")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise ValueError(f"FaqConfidenceGate: threshold must be a number from 0 to 1, got {threshold!r}")
+        self._threshold = float(threshold)
+        self._intent = str(config.get("retrieval_intent") or "faq")
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FaqConfidenceGate:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Replaces unsure FAQ answers by ``nlu_fallback``.
+
+        Args:
+            messages: Messages classified by the pipeline before this component.
+
+        Returns:
+            The same messages, some with the fallback intent.
+        """
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) != self._intent:
+                continue
+            selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(self._intent) or {}
+            selected = selector.get("response") or {}
+            confidence = float(selected.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            if confidence >= self._threshold:
+                continue
+            fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: self._threshold}
+            message.set(INTENT, fallback, add_to_output=True)
+            ranking = [fallback, *(message.get(INTENT_RANKING_KEY) or [])]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

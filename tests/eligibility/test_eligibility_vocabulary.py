@@ -16,7 +16,9 @@ ROW = re.compile(r"^\|\s*([A-Z][A-Z_]+)\s*\|\s*([^|]+?)\s*\|")
 
 def contract_causes() -> list[tuple[str, str]]:
     knowledge = SHARED / "jiebei_knowledge.md"
-    require(knowledge.is_file(), f"shared contract not found at {knowledge} (the shared/ folder beside the repo is absent)")
+    require(
+        knowledge.is_file(), f"shared contract not found at {knowledge} (the shared/ folder beside the repo is absent)"
+    )
     section = knowledge.read_text(encoding="utf-8").split("## Causes", 1)[1].split("\n## ", 1)[0]
     return [(m.group(1), m.group(2)) for line in section.splitlines() if (m := ROW.match(line))]
 

@@ -6,15 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-pytest.importorskip("rasa")
-
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe  # noqa: E402
-from rasa.shared.nlu.training_data.message import Message  # noqa: E402
-from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
-
-from jiebei_nlu.components import TextNormalizer, ZhimaScoreExtractor  # noqa: E402
-from jiebei_nlu.normalize import VariantFileError  # noqa: E402
+from jiebei_nlu.components import FaqConfidenceGate, TextNormalizer, ZhimaScoreExtractor
+from jiebei_nlu.normalize import VariantFileError
 
 NORMALIZER_PATH = "jiebei_nlu.components.TextNormalizer"
 EXTRACTOR_PATH = "jiebei_nlu.components.ZhimaScoreExtractor"
@@ -215,3 +212,40 @@ def test_normalizer_runs_before_tokenizer_and_extractor_after_classifier_in_pred
     assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor4"].needs == {
         "messages": "run_DIETClassifier3"
     }
+
+
+def _faq_message(key_confidence: float) -> Message:
+    return Message(
+        data={
+            "text": "借呗怎么弄",
+            "intent": {"name": "faq", "confidence": 0.98},
+            "intent_ranking": [{"name": "faq", "confidence": 0.98}, {"name": "greet", "confidence": 0.02}],
+            "response_selector": {
+                "faq": {
+                    "response": {"intent_response_key": "faq/repayment", "confidence": key_confidence},
+                    "ranking": [{"intent_response_key": "faq/repayment", "confidence": key_confidence}],
+                }
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(("key_confidence", "intent"), [(0.49, "nlu_fallback"), (0.5, "faq"), (0.9, "faq")])
+def test_gate_turns_an_unsure_faq_key_into_a_fallback(key_confidence: float, intent: str) -> None:
+    message = _faq_message(key_confidence)
+    FaqConfidenceGate.create({"threshold": 0.5, "retrieval_intent": "faq"}, None, None, None).process([message])  # type: ignore[arg-type]
+    assert message.get("intent")["name"] == intent
+    assert [r["name"] for r in message.get("intent_ranking")][-2:] == ["faq", "greet"]
+    assert message.get("response_selector")["faq"]["ranking"][0]["confidence"] == key_confidence
+
+
+def test_gate_leaves_other_intents_alone() -> None:
+    message = Message(data={"text": "你好", "intent": {"name": "greet", "confidence": 0.3}, "intent_ranking": []})
+    FaqConfidenceGate.create(FaqConfidenceGate.get_default_config(), None, None, None).process([message])  # type: ignore[arg-type]
+    assert message.get("intent") == {"name": "greet", "confidence": 0.3}
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, "0.5", True, None])
+def test_gate_rejects_a_threshold_outside_zero_to_one(threshold: Any) -> None:
+    with pytest.raises(ValueError, match="FaqConfidenceGate: threshold must be a number from 0 to 1"):
+        FaqConfidenceGate({"threshold": threshold})

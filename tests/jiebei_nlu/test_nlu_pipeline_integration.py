@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("rasa")
-
 CONFIG = """\
 recipe: default.v1
 language: zh

@@ -1,0 +1,93 @@
+"""The real-user figures: project and stock pipelines on ``../shared/realusers/dev.tsv``.
+
+The dev set (real customer questions, labelled with the intent catalogue) is
+for measuring only: nothing here copies it anywhere. A question is right
+when the parsed label is its label or its second label; an ``uncovered``
+question is right when it is not answered as something else (a fallback,
+out_of_scope or human_handoff). *Wrong and confident* is a wrong label that
+is not one of those: the worst outcome for a user. These are the rules of
+``../shared/realusers/score.py``, applied to the benchmark's own predictions
+so that both pipelines are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_SET = REPO.parent / "shared" / "realusers" / "dev.tsv"
+NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
+UNCOVERED = "uncovered"
+SKIPPED_LABEL = "not_a_question"
+# Golds travel through the worker's (text, expected) pairs as "label|second".
+GOLD_SEPARATOR = "|"
+
+
+def load_dev_set(path: Path) -> list[tuple[str, str]]:
+    """Reads ``(sentence, "label|second_label")`` pairs, fragments left out.
+
+    Args:
+        path: The dev set (tab-separated: row_id, side, label, second_label, sentence).
+
+    Returns:
+        One pair per question.
+
+    Raises:
+        ValueError: If a column is missing or the file holds no question.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        missing = {"label", "second_label", "sentence"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        pairs = [
+            (row["sentence"], f"{row['label']}{GOLD_SEPARATOR}{row['second_label'] or ''}")
+            for row in reader
+            if row["label"] != SKIPPED_LABEL
+        ]
+    if not pairs:
+        raise ValueError(f"{path}: no questions")
+    return pairs
+
+
+def is_right(expected: str, predicted: str) -> bool:
+    """Whether one prediction counts as right (see the module docstring)."""
+    golds = set(expected.split(GOLD_SEPARATOR)) - {""}
+    if UNCOVERED in golds:
+        return predicted in NOT_ANSWERED or predicted in golds
+    return predicted in golds
+
+
+def figures(predictions: Sequence[Any]) -> dict[str, Any]:
+    """Resolution, covered accuracy, uncovered not answered, wrong and confident.
+
+    Args:
+        predictions: Objects with ``text``, ``expected`` ("label|second") and
+            ``predicted`` (the parsed label).
+
+    Returns:
+        The figures, the number of errors and the errors themselves.
+    """
+    rows = [(p.expected.split(GOLD_SEPARATOR)[0], p.predicted, is_right(p.expected, p.predicted)) for p in predictions]
+    covered = [r for r in rows if r[0] != UNCOVERED]
+    uncovered = [r for r in rows if r[0] == UNCOVERED]
+    errors = [p for p, r in zip(predictions, rows, strict=True) if not r[2]]
+    return {
+        "questions": len(rows),
+        "resolution": sum(r[2] for r in rows) / len(rows),
+        "covered_accuracy": sum(r[2] for r in covered) / len(covered) if covered else None,
+        "uncovered_not_answered": sum(r[2] for r in uncovered) / len(uncovered) if uncovered else None,
+        "wrong_and_confident": sum(1 for r in rows if not r[2] and r[1] not in NOT_ANSWERED) / len(rows),
+        "fallback_rate": sum(1 for r in rows if r[1] in NOT_ANSWERED) / len(rows),
+        "error_count": len(errors),
+        "errors": [{"expected": p.expected, "predicted": p.predicted} for p in errors],
+    }
+
+
+def compare(project: dict[str, Any], stock: dict[str, Any]) -> dict[str, Any]:
+    """Both pipelines' figures and how many times the project's errors the stock pipeline makes."""
+    ratio = stock["error_count"] / project["error_count"] if project["error_count"] else None
+    return {"project": project, "stock": stock, "stock_error_ratio": ratio}
