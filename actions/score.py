@@ -51,9 +51,7 @@ def accept_score(score: int, dispatcher: CollectingDispatcher) -> bool:
             suggested_score=check.suggestion,
         )
     else:
-        dispatcher.utter_message(
-            response="utter_score_out_of_range_no_guess", stated_score=score
-        )
+        dispatcher.utter_message(response="utter_score_out_of_range_no_guess", stated_score=score)
     return False
 
 

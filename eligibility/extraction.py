@@ -81,8 +81,7 @@ def _extract_bool(text: str, fact: FactDef, cues: ExtractionSettings) -> bool | 
         span
         for span in spans
         if not any(
-            other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
-            for other in spans
+            other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0] for other in spans
         )
     ]
     result: bool | None = None

@@ -193,14 +193,10 @@ def _mask_step(text: str, origins: list[int]) -> tuple[str, list[int]]:
     return _tracked_sub(_MASK_RUN, replace, text, origins)
 
 
-def _variant_step(
-    text: str, origins: list[int], table: VariantTable
-) -> tuple[str, list[int]]:
+def _variant_step(text: str, origins: list[int], table: VariantTable) -> tuple[str, list[int]]:
     if table.pattern is None:
         return text, origins
-    return _tracked_sub(
-        table.pattern, lambda m: table.replacements[m.group(0)], text, origins
-    )
+    return _tracked_sub(table.pattern, lambda m: table.replacements[m.group(0)], text, origins)
 
 
 def normalize_whitespace(text: str) -> str:
@@ -267,9 +263,7 @@ def load_variants(path: Path | str = DEFAULT_VARIANTS_PATH) -> VariantTable:
         raise VariantFileError(f"{path}: not valid YAML ({exc})") from exc
 
     if not isinstance(raw, dict) or not isinstance(raw.get("variants"), dict):
-        raise VariantFileError(
-            f"{path}: expected a top-level mapping 'variants: {{canonical: [variant, ...]}}'"
-        )
+        raise VariantFileError(f"{path}: expected a top-level mapping 'variants: {{canonical: [variant, ...]}}'")
     entries: dict[Any, Any] = raw["variants"]
     replacements: dict[str, str] = {}
     canonicals = [c for c in entries if isinstance(c, str)]
@@ -289,9 +283,7 @@ def load_variants(path: Path | str = DEFAULT_VARIANTS_PATH) -> VariantTable:
             if variant == canonical:
                 raise VariantFileError(f"{label}: is the canonical spelling itself")
             if variant in replacements:
-                raise VariantFileError(
-                    f"{label}: already listed for '{replacements[variant]}'"
-                )
+                raise VariantFileError(f"{label}: already listed for '{replacements[variant]}'")
             inside = [c for c in canonicals if variant in c]
             if inside:
                 raise VariantFileError(
@@ -315,8 +307,7 @@ def _check_form(value: str, label: str, simplify: Callable[[str], str]) -> None:
         )
     if normalize_masks(normalize_whitespace(to_halfwidth(value))) != value:
         raise VariantFileError(
-            f"{label}: must not contain whitespace, full-width letters or digits, "
-            "or mask characters after digits"
+            f"{label}: must not contain whitespace, full-width letters or digits, " "or mask characters after digits"
         )
 
 
@@ -355,9 +346,7 @@ class NormalizedText:
         return inside[0], inside[-1] + 1
 
 
-def normalize_with_offsets(
-    text: str, variants: VariantTable | None = None
-) -> NormalizedText:
+def normalize_with_offsets(text: str, variants: VariantTable | None = None) -> NormalizedText:
     """Normalise a text and keep the mapping back to the original offsets.
 
     Args:

@@ -233,9 +233,7 @@ def _parse_with_units(tokens: list[str]) -> int | None:
 # --- score mentions ---------------------------------------------------------
 
 _NUMBER_CHARS = "0-9零〇一二两三四五六七八九十百千万"
-_CANDIDATE = re.compile(
-    rf"(?:[0-9]+\*+|[{_NUMBER_CHARS}]+)(?:{'|'.join(_SUFFIXES)})?"
-)
+_CANDIDATE = re.compile(rf"(?:[0-9]+\*+|[{_NUMBER_CHARS}]+)(?:{'|'.join(_SUFFIXES)})?")
 
 # Words that announce a score, longest first so that the nearest end wins.
 _SCORE_CUES = ("芝麻信用分", "芝麻信用", "芝麻分", "信用分", "分数", "芝麻")
@@ -245,9 +243,7 @@ _MAX_CUE_GAP = 5
 _GAP_BLOCKERS = ("借", "还", "贷", "额度", "欠", "逾期", "岁", "电话", "手机")
 # A number right after a change word is a change, not a score ("降了50分");
 # "涨到750" states the new score and is kept.
-_CHANGE_BEFORE = re.compile(
-    r"(?:涨|降|掉|扣|加|减|提高|提升|上升|下降|差)了?$|(?:多|少)了$"
-)
+_CHANGE_BEFORE = re.compile(r"(?:涨|降|掉|扣|加|减|提高|提升|上升|下降|差)了?$|(?:多|少)了$")
 _CHANGE_WINDOW = 3
 _GAP_STOPS = re.compile(r"[0-9*。！？!?；;\n]")
 
@@ -326,9 +322,7 @@ def find_score_mentions(text: str, score_context: bool = False) -> list[ScoreMen
         parsed = parse_number(number_text)
         if parsed is None:
             continue
-        followed_by_points = following.startswith(_SCORE_UNIT) and not following[
-            1:
-        ].startswith(_NOT_POINTS_AFTER_FEN)
+        followed_by_points = following.startswith(_SCORE_UNIT) and not following[1:].startswith(_NOT_POINTS_AFTER_FEN)
         if _CHANGE_BEFORE.search(text[max(0, start - _CHANGE_WINDOW) : start]):
             continue
         mention = ScoreMention(

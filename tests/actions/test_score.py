@@ -26,9 +26,7 @@ async def test_score_in_range_is_noted(text, expected_score, dispatcher, domain)
 
 
 async def test_seventy_points_is_clarified_with_a_guess(dispatcher, domain):
-    events = await ActionCheckScore().run(
-        dispatcher, make_tracker("我芝麻分才70分", "inform_score"), domain
-    )
+    events = await ActionCheckScore().run(dispatcher, make_tracker("我芝麻分才70分", "inform_score"), domain)
 
     assert slot_events(events) == {"zhima_score": None}
     assert responses(dispatcher) == ["utter_score_out_of_range"]
