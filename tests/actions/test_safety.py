@@ -27,4 +27,3 @@ def test_each_case_gets_its_own_words(dispatcher, domain, text, intent, response
 def test_every_safety_response_is_in_the_domain(domain):
     assert set(SAFETY_RESPONSES.values()) <= set(domain["responses"])
     assert set(SAFETY_RESPONSES) <= set(domain["intents"])
-
