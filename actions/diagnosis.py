@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.score import accept_score, latest_stated_score
 from eligibility import CauseStatus, Diagnosis, Engine, QuestionKind, load_engine
-from eligibility.answers import classify_answer
+from eligibility.answers import asks_or_stops, classify_answer
 from jiebei_nlu.normalize import normalize_text
 from jiebei_nlu.numbers import parse_number
 
@@ -54,6 +54,9 @@ DISPUTABLE_CAUSES = {
     "has_overdue": "OVERDUE_RECORD",
     "account_risk_warning": "ACCOUNT_RISK",
 }
+
+# Intents of messages that state something about the user.
+STATEMENT_INTENTS = ("inform", "inform_score")
 
 ANSWER_YES = "yes"
 ANSWER_NO = "no"
@@ -127,6 +130,13 @@ def claims_high_score(tracker: Tracker, facts: dict[str, Any]) -> bool:
     return bool(_HIGH_SCORE_CLAIM.search(text))
 
 
+def cause_text(domain: DomainDict, rank: int, label: str, explanation: str, advice: str, status: CauseStatus) -> str:
+    """One explained cause, written with the domain's template for its status."""
+    name = "utter_diagnosis_cause_matched" if status is CauseStatus.MATCHED else "utter_diagnosis_cause_possible"
+    template = domain["responses"][name][0]["text"]
+    return template.format(rank=rank, label=label, explanation=explanation, advice=advice)
+
+
 class ActionStartDiagnosis(Action):
     """Starts (or restarts) a diagnosis with the facts the user already gave."""
 
@@ -176,9 +186,10 @@ class ValidateDiagnosisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot(ANSWER_SLOT) is not None:
-            # An answer waiting for validation: rasa-sdk validates only the
-            # slots listed here, so list it even after the last question.
+        if tracker.get_slot(ANSWER_SLOT) is not None or tracker.get_slot(PENDING_SLOT):
+            # A question waiting for its answer: rasa-sdk extracts and
+            # validates only the slots listed here, so list it even after the
+            # last question.
             return domain_slots
         if len(asked_facts(tracker)) >= MAX_QUESTIONS:
             return []
@@ -205,14 +216,25 @@ class ValidateDiagnosisForm(FormValidationAction):
         if not pending or tracker.get_slot("requested_slot") != ANSWER_SLOT:
             return {}
         text = normalize_text(tracker.latest_message.get("text") or "")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if asks_or_stops(text) and intent not in STATEMENT_INTENTS:
+            # "逾期一天有影响吗" names a fact but asks about it: an interruption.
+            return {}
         kind = engine().question(pending).kind
         if engine().extract_facts(text) or latest_stated_score(tracker) is not None:
             return {ANSWER_SLOT: text}
         if kind is QuestionKind.NUMBER and _first_number(text) is not None:
             return {ANSWER_SLOT: text}
+        reply = engine().read_reply(pending, text) if kind is QuestionKind.YES_NO else None
+        if reply is not None:
+            return {ANSWER_SLOT: ANSWER_YES if reply else ANSWER_NO}
         answer = classify_answer(text)
         if answer is not None and (kind is QuestionKind.YES_NO or answer.value == ANSWER_UNKNOWN):
             return {ANSWER_SLOT: answer.value}
+        if intent in STATEMENT_INTENTS:
+            # A statement about oneself that the engine cannot read: still the
+            # answer (validation says so and moves on), not an interruption.
+            return {ANSWER_SLOT: text}
         return {}
 
     def validate_diagnosis_answer(
@@ -304,20 +326,16 @@ class ActionExplainDiagnosis(Action):
         if not causes:
             dispatcher.utter_message(response="utter_diagnosis_nothing_found")
         else:
-            dispatcher.utter_message(response="utter_diagnosis_header")
-        for rank, cause in enumerate(causes, start=1):
+            # One message for all causes (a turn sends at most three), each
+            # written with its template from the domain; single line breaks,
+            # since channels split a text into messages at blank lines.
+            lines = [
+                cause_text(domain, rank, cause.label, cause.explanation, cause.advice, cause.status)
+                for rank, cause in enumerate(causes, start=1)
+            ]
             dispatcher.utter_message(
-                response=(
-                    "utter_diagnosis_cause_matched"
-                    if cause.status is CauseStatus.MATCHED
-                    else "utter_diagnosis_cause_possible"
-                ),
-                rank=rank,
-                label=cause.label,
-                explanation=cause.explanation,
-                advice=cause.advice,
+                response="utter_diagnosis_result", causes="\n".join(lines), labels=[c.label for c in causes]
             )
-        dispatcher.utter_message(response="utter_diagnosis_disclaimer")
 
         result = {
             "causes": [cause.cause_id for cause in causes],

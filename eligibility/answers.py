@@ -61,6 +61,12 @@ def _default_words() -> AnswerWords:
     return load_answer_words()
 
 
+def asks_or_stops(text: str, words: AnswerWords | None = None) -> bool:
+    """Whether a reply asks a question of its own or stops the questions."""
+    words = words or _default_words()
+    return any(marker in text for marker in words.not_an_answer)
+
+
 def classify_answer(text: str, words: AnswerWords | None = None) -> Answer | None:
     """The answer a reply gives to a yes/no question, or None.
 
@@ -75,7 +81,7 @@ def classify_answer(text: str, words: AnswerWords | None = None) -> Answer | Non
     """
     words = words or _default_words()
     reply = text.strip().strip(_PUNCTUATION)
-    if not reply or any(marker in reply for marker in words.not_an_answer):
+    if not reply or asks_or_stops(reply, words):
         return None
     if any(word in reply for word in words.unknown):
         return Answer.UNKNOWN

@@ -146,6 +146,24 @@ class Engine:
         """
         return extract(text, self._facts, self._extraction)
 
+    def read_reply(self, fact: str, text: str) -> bool | None:
+        """Read a reply to the question about ``fact`` with that fact's reply patterns.
+
+        Args:
+            fact: The fact whose question the reply answers.
+            text: Normalised simplified-Chinese reply.
+
+        Returns:
+            True or False when a reply pattern matches (``deny`` first), else None.
+        """
+        definition = self._facts.get(fact)
+        if definition is None:
+            raise ValueError(f"unknown fact {fact!r}")
+        for value, patterns in ((False, definition.reply_deny), (True, definition.reply_affirm)):
+            if any(regex.search(text) for regex in patterns):
+                return value
+        return None
+
     def evaluate(self, profile: Mapping[str, object], skip: Iterable[str] = ()) -> Diagnosis:
         """Rank every cause for a profile.
 
@@ -281,7 +299,6 @@ class Engine:
             if impact > best_impact:
                 best, best_impact = name, impact
         return best
-
 
     def _impact_overriding_flag(self, facts: dict[str, object], outcomes: list[_Outcome], plan: _FactPlan) -> float:
         """Expected confidence change of a question, re-scoring every rule."""

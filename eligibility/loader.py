@@ -188,7 +188,19 @@ def _load_fact(path: Path, name: str, entry: dict[str, Any]) -> FactDef:
     unstated = entry.get("unstated")
     if unstated is not None and (fact_type != "bool" or askable or not isinstance(unstated, bool)):
         raise RuleFileError(path, name, "'unstated' needs a bool fact with askable: false", kind="fact")
-    return FactDef(name, fact_type, askable, question, outcomes, valid_range, flag, affirm, deny, values, unstated)
+    replies = entry.get("replies") or {}
+    if replies and (
+        fact_type != "bool" or not askable or not isinstance(replies, dict) or set(replies) - {"affirm", "deny"}
+    ):
+        raise RuleFileError(
+            path, name, "'replies' takes 'affirm' and 'deny' lists, for an askable bool fact", kind="fact"
+        )
+    reply_affirm = _compile_regexes(path, name, replies.get("affirm"), "replies.affirm")
+    reply_deny = _compile_regexes(path, name, replies.get("deny"), "replies.deny")
+    return FactDef(
+        name, fact_type, askable, question, outcomes, valid_range, flag, affirm, deny, values, unstated,
+        reply_affirm, reply_deny,
+    )  # fmt: skip
 
 
 def _load_samples(

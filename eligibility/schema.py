@@ -28,6 +28,9 @@ class FactDef:
         value_patterns: Regexes with one group holding the number (int).
         unstated: Value a fact that is never asked takes while the user has
             not stated it (``unstated: false`` in the file), or None.
+        reply_affirm: Regexes that mean yes only as a reply to this fact's
+            question ("用得挺多的" to "您平时会经常用支付宝吗？").
+        reply_deny: The same for no; read before ``reply_affirm``.
     """
 
     name: str
@@ -41,6 +44,8 @@ class FactDef:
     deny_patterns: tuple[re.Pattern[str], ...]
     value_patterns: tuple[re.Pattern[str], ...]
     unstated: bool | None = None
+    reply_affirm: tuple[re.Pattern[str], ...] = ()
+    reply_deny: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ MSG
     ;;
   shell)
     echo "Type a message in Chinese, e.g. 芝麻分750为什么开不了借呗  (/stop to quit)"
-    "$venv/bin/rasa" shell --model "$model" --endpoints "$endpoints"
+    "$venv/bin/rasa" shell --model "$model" --endpoints "$endpoints" --port "$rasa_port"
     ;;
   *)
     echo "usage: $0 run|shell" >&2; exit 2 ;;

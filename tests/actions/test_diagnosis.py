@@ -261,12 +261,10 @@ async def test_wangshangdai_is_explained_first_for_a_good_profile_with_wangshang
 
     events = await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
 
-    assert responses(dispatcher)[0] == "utter_diagnosis_header"
-    first = dispatcher.messages[1]
-    assert first["response"] == "utter_diagnosis_cause_matched"
-    assert first["label"] == "已开通网商贷"
-    assert first["rank"] == 1
-    assert responses(dispatcher)[-1] == "utter_diagnosis_disclaimer"
+    [result] = dispatcher.messages
+    assert result["response"] == "utter_diagnosis_result"
+    assert result["labels"][0] == "已开通网商贷"
+    assert result["causes"].startswith("1. **已开通网商贷**（可能性较高）\n")
     assert slot_events(events)["diagnosis_result"]["causes"][0] == "WANGSHANGDAI_OPENED"
     assert "appeal_offered" not in slot_events(events)
 
@@ -276,8 +274,8 @@ async def test_nothing_explained_means_policy_adjustment_and_an_appeal_offer(dis
 
     events = await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
 
-    assert dispatcher.messages[1]["label"] == "风控策略调整"
-    assert responses(dispatcher)[-1] == "utter_offer_appeal"
+    assert dispatcher.messages[0]["labels"][0] == "风控策略调整"
+    assert responses(dispatcher) == ["utter_diagnosis_result", "utter_offer_appeal"]
     slots = slot_events(events)
     assert slots["appeal_offered"] is True
     assert slots["appeal_context"] == "POLICY_ADJUSTMENT"
@@ -289,9 +287,10 @@ async def test_at_most_three_causes_are_explained(dispatcher, domain):
 
     await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
 
-    causes = [m for m in dispatcher.messages if m["response"].startswith("utter_diagnosis_cause")]
-    assert len(causes) == 3
-    assert all(m["explanation"] and m["advice"] for m in causes)
+    [result] = dispatcher.messages
+    assert len(result["labels"]) == 3
+    assert [line[:2] for line in result["causes"].splitlines() if line[:1].isdigit()] == ["1.", "2.", "3."]
+    assert result["causes"].count("建议：") == 3
 
 
 async def test_low_score_yields_score_low(dispatcher, domain):
@@ -299,7 +298,7 @@ async def test_low_score_yields_score_low(dispatcher, domain):
 
     await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
 
-    assert dispatcher.messages[1]["label"] == "芝麻分偏低"
+    assert dispatcher.messages[0]["labels"][0] == "芝麻分偏低"
 
 
 async def test_disputed_overdue_offers_an_appeal_about_the_overdue_record(dispatcher, domain):
@@ -338,6 +337,12 @@ async def test_declining_the_appeal_clears_the_offer(dispatcher, domain):
         ("age", "25", "nlu_fallback", "25"),
         ("age", "不记得", "faq", "unknown"),
         ("is_student", "已经毕业了", "faq", "已经毕业了"),
+        # Words that answer only this question (the fact's reply patterns).
+        ("active_account", "用得挺多的", "nlu_fallback", "yes"),
+        ("many_credit_inquiries", "最近办了好几张卡", "inform", "yes"),
+        ("shows_xinyongdai", "不是信用贷", "faq", "no"),
+        # A statement the engine cannot read is still the answer.
+        ("has_wangshangdai", "这个我得问问我老婆", "inform", "这个我得问问我老婆"),
     ],
 )
 async def test_a_reply_in_words_answers_the_pending_question(pending, text, intent, answer, dispatcher, domain):
@@ -351,6 +356,8 @@ async def test_a_reply_in_words_answers_the_pending_question(pending, text, inte
     ("pending", "text", "intent"),
     [
         ("high_debt", "借呗利息怎么算", "faq"),
+        # It names a fact but asks about it: never taken as "I was overdue".
+        ("high_debt", "逾期一天有影响吗", "faq"),
         ("high_debt", "没有借呗入口怎么办", "ask_why_cannot_open"),
         ("age", "不问了", "stop_diagnosis"),
         ("has_wangshangdai", "转人工", "human_handoff"),

@@ -407,3 +407,23 @@ def test_an_occupation_not_stated_is_never_a_cause(engine):
 def test_profile_mismatch_never_advises_a_new_job_or_city(engine):
     advice = engine.evaluate({**ALL_CLEAR, "stated_occupation_or_region": True}).get("PROFILE_MISMATCH").advice
     assert advice.startswith("这一条不需要、也不建议您为此换工作或换城市")
+
+
+@pytest.mark.parametrize(
+    ("fact", "text", "expected"),
+    [
+        ("active_account", "用得挺多的", True),
+        ("active_account", "很少", False),
+        ("had_jiebei_before", "没开过", False),
+        ("had_jiebei_before", "开过", True),
+        ("shows_xinyongdai", "不是信用贷", False),
+        ("high_debt", "借呗利息怎么算", None),
+    ],
+)
+def test_a_reply_is_read_with_the_pending_facts_reply_patterns(engine, fact, text, expected):
+    assert engine.read_reply(fact, text) is expected
+
+
+def test_reading_a_reply_to_an_unknown_fact_is_an_error(engine):
+    with pytest.raises(ValueError, match="unknown fact 'no_such_fact'"):
+        engine.read_reply("no_such_fact", "是")

@@ -130,3 +130,23 @@ def test_adding_a_cause_needs_only_data(data_dir):
     result = engine.evaluate({"active_account": False, "age": 23}).get("NEW_ACCOUNT")
     assert result.status is CauseStatus.MATCHED
     assert {e.fact for e in result.evidence} == {"active_account", "age"}
+
+
+NEVER_ASKED = "  stated_occupation_or_region:\n    type: bool\n"
+FIRST_REPLY = "    replies:\n      affirm:\n        - '有过'\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (NEVER_ASKED, NEVER_ASKED + "    replies:\n      affirm: [是]\n", "'replies' takes 'affirm' and 'deny' lists"),
+        (FIRST_REPLY, FIRST_REPLY.replace("'有过'", "'(有过'"), "invalid pattern '(有过' in 'replies.affirm'"),
+    ],
+)
+def test_bad_reply_patterns_name_the_file_and_the_fact(data_dir, old, new, reason):
+    facts = data_dir / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    assert old in text
+    facts.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert str(facts) in load_error(data_dir)
+    assert reason in load_error(data_dir)

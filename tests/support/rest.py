@@ -74,6 +74,11 @@ def run_diagnosis(rasa_url: str, sender: str, opening: str, profile: dict[str, A
     raise AssertionError(f"the diagnosis did not end within {MAX_TURNS} answers: {seen}")
 
 
+def cause_lines(texts: list[str]) -> list[str]:
+    """The title lines of the explained causes ('1. **…**', '2. …'), in order."""
+    return [line for t in texts for line in t.splitlines() if line[:1].isdigit() and line[1:3] == ". "]
+
+
 def first_cause(texts: list[str]) -> str:
-    """The text of the first explained cause (it starts with '1.'), or ''."""
-    return next((t for t in texts if t.startswith("1.")), "")
+    """The title line of the first explained cause, or ''."""
+    return next((line for line in cause_lines(texts) if line.startswith("1.")), "")

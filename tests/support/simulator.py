@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from eligibility import QuestionKind, load_engine
+from tests.support.rest import first_cause
 
 PHRASEBOOK = Path(__file__).resolve().parents[1] / "e2e" / "phrasebook.yml"
 MAX_TURNS = 14
@@ -25,6 +26,26 @@ BUTTON_TITLES = {True: "是", False: "不是", None: "不清楚"}
 _DIGITS = "零一二三四五六七八九"
 
 Send = Callable[[str, str], list[dict[str, Any]]]
+
+# Every askable fact known and pointing away from every specific cause: the
+# engine explains the refusal by 风控策略调整. Profiles of one cause start here.
+NOTHING_EXPLAINS_IT: dict[str, Any] = {
+    "zhima_score": 720,
+    "age": 35,
+    "is_student": False,
+    "identity_complete": True,
+    "has_overdue": False,
+    "high_debt": False,
+    "many_credit_inquiries": False,
+    "has_wangshangdai": False,
+    "active_account": True,
+    "account_risk_warning": False,
+    "other_account_has_jiebei": False,
+    "income_info_authorized": True,
+    "shows_xinyongdai": False,
+    "had_jiebei_before": False,
+    "large_investment_holdings": False,
+}
 
 
 def chinese_number(n: int) -> str:
@@ -55,10 +76,13 @@ class Conversation:
 
     @property
     def first_cause(self) -> str:
-        return next((t for t in self.texts if t.startswith("1.")), "")
+        return first_cause(self.texts)
 
     @property
     def succeeded(self) -> bool:
+        """The expected cause comes first; with no expected cause, none is claimed as likely."""
+        if not self.expected:
+            return bool(self.first_cause) and "可能性较高" not in self.first_cause
         return self.expected in self.first_cause
 
 
