@@ -96,7 +96,7 @@ bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets devstack jiebei_nlu/normalize.py jiebei_nlu/numbers.py
+	$(VENV)/bin/mypy eligibility faqtool tickets devstack bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
 
 clean: ## remove trained models, results and caches (keeps .venv)
 	rm -rf models results .rasa .pytest_cache

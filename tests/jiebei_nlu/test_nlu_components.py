@@ -249,3 +249,27 @@ def test_gate_leaves_other_intents_alone() -> None:
 def test_gate_rejects_a_threshold_outside_zero_to_one(threshold: Any) -> None:
     with pytest.raises(ValueError, match="FaqConfidenceGate: threshold must be a number from 0 to 1"):
         FaqConfidenceGate({"threshold": threshold})
+
+
+def test_sentence_encoder_adds_one_normalised_512_dimensional_sentence_feature() -> None:
+    from jiebei_nlu.components import SentenceEncoderFeaturizer
+
+    config = SentenceEncoderFeaturizer.get_default_config()
+    featurizer = SentenceEncoderFeaturizer(config, "sentence_encoder")
+    messages = [Message(data={"text": "借呗怎么还款"}), Message(data={"text": "借呗被关了"}), Message(data={})]
+    featurizer.process(messages)
+    sequence, sentence = messages[0].get_dense_features("text")
+    assert sequence is None
+    assert sentence.features.shape == (1, 512)
+    assert abs(float((sentence.features**2).sum()) - 1.0) < 1e-3
+    other = messages[1].get_dense_features("text")[1].features
+    assert float((sentence.features * other).sum()) < 0.99
+    assert messages[2].get_dense_features("text") == (None, None)
+
+
+@pytest.mark.parametrize("size", [0, -1, "8", True])
+def test_sentence_encoder_refuses_a_bad_batch_size(size: Any) -> None:
+    from jiebei_nlu.components import SentenceEncoderFeaturizer
+
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        SentenceEncoderFeaturizer.validate_config({"batch_size": size})
