@@ -9,6 +9,9 @@ PY        := $(VENV)/bin/python
 RASA      := $(VENV)/bin/rasa
 MODEL     := models/current.tar.gz
 STAMP     := $(VENV)/.installed
+# Tools whose pins clash with Rasa's live in a virtualenv of their own.
+TOOLS       := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 # The web widget's socket.io client, installed from npm and served locally.
 WIDGET_CLIENT := widget/node_modules/socket.io-client/dist/socket.io.esm.min.js
 
@@ -20,6 +23,17 @@ export LANG := C.UTF-8
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+# Secrets of the local servers, generated into var/secrets/ on first use
+# (scripts/secret.sh); production sets these variables itself (README, "Security").
+ifndef JIEBEI_ACTION_TOKEN
+JIEBEI_ACTION_TOKEN := $(shell scripts/secret.sh action_token)
+endif
+ifndef JIEBEI_FIELD_KEY
+JIEBEI_FIELD_KEY := $(shell scripts/secret.sh field_key)
+endif
+export JIEBEI_ACTION_TOKEN JIEBEI_FIELD_KEY
+# Request bodies above 64 KiB are refused by the Rasa server (Sanic reads SANIC_*).
+export SANIC_REQUEST_MAX_SIZE ?= 65536
 # Only endpoints.redis.yml (several Sanic workers) uses these.
 export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
@@ -27,7 +41,7 @@ export REDIS_PORT ?= 6379
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell test test-unit validate test-stories test-nlu lint clean faq-check faq-import bench
+.PHONY: help setup lock system-deps train run shell test test-unit validate test-stories test-nlu lint audit clean faq-check faq-import bench
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,7 +82,7 @@ run: $(MODEL) $(WIDGET_CLIENT) ## set up, train if needed, start the servers and
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
 	scripts/serve.sh shell
 
-test: lint test-unit validate test-stories test-nlu ## run the whole test suite
+test: lint audit test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
 test-unit: $(STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests
@@ -96,7 +110,15 @@ bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets devstack bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
+	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
+
+$(TOOLS_STAMP): tools/requirements.txt
+	@if [ ! -x $(TOOLS)/bin/python ]; then python3 -m venv $(TOOLS); fi
+	$(TOOLS)/bin/python -m pip install --disable-pip-version-check -q -r tools/requirements.txt
+	@touch $@
+
+audit: $(TOOLS_STAMP) ## pip-audit on requirements.lock (says when the advisory source is unreachable)
+	$(TOOLS)/bin/python scripts/audit.py
 
 clean: ## remove trained models, results and caches (keeps .venv)
 	rm -rf models results .rasa .pytest_cache

@@ -3,8 +3,9 @@
 ``action_start_appeal`` clears the previous form values and pre-fills the
 contested item from the diagnosis (slot ``appeal_context``); the form
 ``appeal_form`` then asks what is contested, a short description, a mobile
-number and consent, shows a summary (phone masked) and waits for the
-confirmation; ``action_submit_appeal`` files it in the ticket store.
+number (kept sealed between turns: ``security.sealed``) and consent, shows a
+summary (phone masked) and waits for the confirmation;
+``action_submit_appeal`` files it in the ticket store.
 
 The ticket store is reached only through :func:`ticket_store`, built lazily on
 first use; tests replace that function. Store calls block, so they run in a
@@ -32,6 +33,8 @@ from actions.diagnosis import APPEAL_CONTEXT_SLOT, APPEAL_OFFERED_SLOT, DISPUTAB
 from eligibility import load_engine
 from eligibility.answers import Answer, classify_answer
 from jiebei_nlu.normalize import normalize_text
+from security.pii import scrub_sensitive
+from security.sealed import is_sealed, seal, unseal
 from tickets import (
     AppealForm,
     InvalidInputError,
@@ -90,24 +93,6 @@ _TICKET_CANDIDATE = re.compile(r"(?<![0-9a-z])jb(?:[\s\-_.]*[0-9a-z]){6}(?![0-9a
 # Digit runs with the separators people type inside phone numbers.
 _DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-()]*\d)*")
 
-# Things the assistant must never store. Order matters: an 18-character ID
-# number is recognised before the longer-range bank-card pattern; its final X
-# may arrive as * (the text normaliser turns mask-like letters into *).
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx*](?![0-9A-Za-z])")
-_BANK_CARD = re.compile(r"(?<!\d)(?:\d[ \-]?){15,18}\d(?!\d)")
-_VERIFICATION_CODE = re.compile(r"((?:短信)?(?:验证码|校验码|动态码|短信码)[^0-9\n]{0,6}?)(\d{4,8})(?!\d)")
-_PASSWORD = re.compile(r"((?:支付|登录|交易)?密码\s*(?:是|为|:|：)\s*)([^\s，。,.!！?？；;]{4,})")
-
-
-class SensitiveKind(str, Enum):
-    """Kinds of secrets removed from free text before it is stored."""
-
-    ID_CARD = "id_card"
-    BANK_CARD = "bank_card"
-    VERIFICATION_CODE = "verification_code"
-    PASSWORD = "password"
-
-
 class PhoneProblem(str, Enum):
     """Why a typed phone number was refused."""
 
@@ -121,19 +106,6 @@ PHONE_PROBLEM_RESPONSES = {
     PhoneProblem.WRONG_LENGTH: "utter_appeal_phone_wrong_length",
     PhoneProblem.NOT_MOBILE: "utter_appeal_phone_not_mobile",
 }
-
-
-@dataclass(frozen=True)
-class ScrubbedText:
-    """Free text with secrets masked.
-
-    Attributes:
-        text: The text with every secret replaced by asterisks.
-        found: The kinds of secrets that were masked.
-    """
-
-    text: str
-    found: frozenset[SensitiveKind]
 
 
 @dataclass(frozen=True)
@@ -154,36 +126,6 @@ class PhoneCheck:
 def ticket_store() -> TicketStore:
     """Returns the process-wide ticket store (tests replace this function)."""
     return get_store()
-
-
-def _stars(match: re.Match[str]) -> str:
-    return "*" * len(match.group(0))
-
-
-def _keep_prefix_stars(match: re.Match[str]) -> str:
-    return match.group(1) + "*" * len(match.group(2))
-
-
-def scrub_sensitive(text: str) -> ScrubbedText:
-    """Masks ID-card numbers, bank-card numbers, verification codes and passwords.
-
-    Args:
-        text: Free text written by the user.
-
-    Returns:
-        The masked text and what was found.
-    """
-    found: set[SensitiveKind] = set()
-    for kind, pattern, replace in (
-        (SensitiveKind.ID_CARD, _ID_CARD, _stars),
-        (SensitiveKind.BANK_CARD, _BANK_CARD, _stars),
-        (SensitiveKind.VERIFICATION_CODE, _VERIFICATION_CODE, _keep_prefix_stars),
-        (SensitiveKind.PASSWORD, _PASSWORD, _keep_prefix_stars),
-    ):
-        text, count = pattern.subn(replace, text)
-        if count:
-            found.add(kind)
-    return ScrubbedText(text=text, found=frozenset(found))
 
 
 def read_mobile(text: str) -> PhoneCheck:
@@ -286,6 +228,11 @@ def diagnosis_summary(tracker: Tracker) -> str:
     return summary[:DIAGNOSIS_SUMMARY_LIMIT]
 
 
+def masked_phone(tracker: Tracker) -> str:
+    """The appeal phone number as the user may see it again ("138****5678")."""
+    return mask_phone(unseal(tracker.get_slot(PHONE_SLOT)))
+
+
 def build_form(tracker: Tracker) -> AppealForm:
     """Turns the filled slots into the store's form.
 
@@ -293,6 +240,9 @@ def build_form(tracker: Tracker) -> AppealForm:
         InvalidInputError: A value breaks the store's rules (e.g. a slot was
             emptied by a correction that never finished).
     """
+    phone = unseal(tracker.get_slot(PHONE_SLOT))
+    if phone is None:
+        raise InvalidInputError("the phone number is missing or was not sealed by this action server")
     contested = tracker.get_slot(CONTESTED_SLOT) or ""
     known_cause = contested if cause_label(contested) else None
     return AppealForm(
@@ -300,7 +250,7 @@ def build_form(tracker: Tracker) -> AppealForm:
         description=tracker.get_slot(DESCRIPTION_SLOT) or "",
         contested_cause_id=known_cause,
         contested_text=None if known_cause else contested,
-        phone=tracker.get_slot(PHONE_SLOT),
+        phone=phone,
         consent=tracker.get_slot(CONSENT_SLOT) is True,
         diagnosis_summary=diagnosis_summary(tracker),
     )
@@ -419,7 +369,7 @@ class ActionAskAppealConsent(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_ask_appeal_consent", phone=mask_phone(tracker.get_slot(PHONE_SLOT)))
+        dispatcher.utter_message(response="utter_ask_appeal_consent", phone=masked_phone(tracker))
         return []
 
 
@@ -439,7 +389,7 @@ class ActionAskAppealConfirmed(Action):
             response="utter_ask_appeal_confirmed",
             contested=contested_display(tracker.get_slot(CONTESTED_SLOT)),
             description=tracker.get_slot(DESCRIPTION_SLOT) or "",
-            phone=mask_phone(tracker.get_slot(PHONE_SLOT)),
+            phone=masked_phone(tracker),
         )
         return []
 
@@ -515,10 +465,14 @@ class ValidateAppealForm(FormValidationAction):
         """Keeps an 11-digit mainland mobile number; says why anything else is refused."""
         if value is None:
             return {PHONE_SLOT: None}  # cleared by an action, not answered
+        if is_sealed(value):
+            # Already accepted on an earlier turn: keep it if it still opens.
+            return {PHONE_SLOT: value if unseal(value) else None}
         check = read_mobile(str(value or ""))
         if check.number is not None:
             logger.info("appeal phone accepted for %s: %s", tracker.sender_id, mask_phone(check.number))
-            return {PHONE_SLOT: check.number}
+            # The tracker store keeps only the sealed number; the ticket store gets it in clear.
+            return {PHONE_SLOT: seal(check.number)}
         problem = check.problem or PhoneProblem.NO_DIGITS
         dispatcher.utter_message(response=PHONE_PROBLEM_RESPONSES[problem], count=check.digit_count)
         logger.info("appeal phone refused for %s (%s)", tracker.sender_id, problem.value)
@@ -583,7 +537,7 @@ class ActionSubmitAppeal(Action):
         if tracker.get_slot(CONFIRMED_SLOT) is not True:
             dispatcher.utter_message(response="utter_appeal_cancelled")
             return clear_form_slots()
-        masked = mask_phone(tracker.get_slot(PHONE_SLOT))
+        masked = masked_phone(tracker)
         try:
             form = build_form(tracker)
             result = await asyncio.to_thread(ticket_store().submit_appeal, form, idempotency_key(form))

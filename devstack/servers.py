@@ -9,8 +9,10 @@ with the tail of its log.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -40,9 +42,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Secrets shared by the servers this process starts (unless the environment
+# has its own): the action server's token and the sealed-slot key.
+SESSION_SECRETS = {
+    "JIEBEI_ACTION_TOKEN": secrets.token_urlsafe(32),
+    "JIEBEI_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+}
+
+
 def base_env() -> dict[str, str]:
-    """Returns the environment for child servers (no telemetry, UTF-8, repo on the path)."""
-    env = dict(os.environ)
+    """Returns the environment for child servers (no telemetry, UTF-8, repo on the path, secrets)."""
+    env = {**SESSION_SECRETS, **os.environ}
     env.update(
         {
             "RASA_TELEMETRY_ENABLED": "false",
@@ -54,6 +64,7 @@ def base_env() -> dict[str, str]:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
     )
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", "65536")
     return env
 
 
@@ -200,10 +211,10 @@ class ManagedServer:
 
 
 def action_server(port: int, log_dir: Path) -> ManagedServer:
-    """The project's action server (tickets go where ``DATABASE_URL`` in its env points)."""
+    """The project's action server on 127.0.0.1 (tickets go where ``DATABASE_URL`` in its env points)."""
     return ManagedServer(
         name="actions",
-        command=[str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        command=[str(VENV_BIN / "python"), "-m", "security.action_server", "--port", str(port)],
         ready_url=f"http://127.0.0.1:{port}/health",
         log_dir=log_dir,
     )
@@ -232,6 +243,10 @@ def rasa_server(
     """
     env = base_env()
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    # Tests and benchmarks send every conversation from 127.0.0.1: the
+    # per-client limit would be theirs. The security tests set real limits.
+    env.setdefault("JIEBEI_CLIENT_RATE", "1000000/1")
+    env.setdefault("JIEBEI_SENDER_RATE", "1000000/1")
     command = [
         str(VENV_BIN / "rasa"),
         "run",

@@ -38,7 +38,13 @@ if grep -q "type: redis" "$endpoints"; then
   fi
 fi
 
-"$venv/bin/rasa" run actions --actions actions --port "$action_port" \
+# The shared secret of the action server and the key of sealed slot values
+# (the Makefile exports them; generated on first use when run directly).
+export JIEBEI_ACTION_TOKEN=${JIEBEI_ACTION_TOKEN:-$(scripts/secret.sh action_token)}
+export JIEBEI_FIELD_KEY=${JIEBEI_FIELD_KEY:-$(scripts/secret.sh field_key)}
+export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-65536}
+
+"$venv/bin/python" -m security.action_server --port "$action_port" \
   >var/log/actions.log 2>&1 &
 action_pid=$!
 pids=("$action_pid")
@@ -67,12 +73,19 @@ case "$mode" in
   web chat:  http://localhost:$widget_port   (use localhost, not 127.0.0.1: CORS allows this origin)
   REST:      curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}'
   logs:      var/log/actions.log, var/log/widget.log; the Rasa server logs below
+  sessions:  ${JIEBEI_CHAT_AUTH:-anonymous}$( [ "${JIEBEI_CHAT_AUTH:-anonymous}" = anonymous ] && echo " (demo: the client picks its conversation id; production sets JIEBEI_CHAT_AUTH=jwt)")
 Stop with Ctrl+C.
 
 MSG
-    "$venv/bin/rasa" run --model "$model" --port "$rasa_port" \
+    api_args=()
+    if [ -n "${RASA_API_JWT_SECRET:-}" ]; then
+      # Rasa's HTTP API (/model/parse, /conversations ...) only on request, and then behind a JWT.
+      api_args=(--enable-api --jwt-secret "$RASA_API_JWT_SECRET" --jwt-method HS256)
+      echo "  HTTP API:  enabled; every call needs a JWT signed with RASA_API_JWT_SECRET"
+    fi
+    "$venv/bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" --port "$rasa_port" \
       --cors "${CORS_ORIGINS:-http://localhost:$widget_port}" --credentials credentials.yml \
-      --endpoints "$endpoints"
+      --endpoints "$endpoints" "${api_args[@]}"
     ;;
   shell)
     echo "Type a message in Chinese, e.g. 芝麻分750为什么开不了借呗  (/stop to quit)"

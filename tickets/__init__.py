@@ -13,6 +13,7 @@ from __future__ import annotations
 from tickets.factory import build_store, flush_outbox, get_store
 from tickets.models import (
     AppealForm,
+    ForgetResult,
     Handoff,
     InvalidInputError,
     StoreUnavailableError,
@@ -28,6 +29,7 @@ from tickets.store import InMemoryTicketStore, SqlTicketStore, TicketStore
 
 __all__ = [
     "AppealForm",
+    "ForgetResult",
     "Handoff",
     "InMemoryTicketStore",
     "InvalidInputError",

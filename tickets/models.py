@@ -205,6 +205,32 @@ class Ticket:
     updated_at: datetime
 
 
+# What replaces a ticket's description when its customer asks to be forgotten.
+FORGOTTEN_DESCRIPTION = "（已按客户要求删除）"
+
+
+def forgotten_sender(sender_id: str) -> str:
+    """The pseudonym that replaces a forgotten customer's id on their tickets.
+
+    Deterministic, so the ticket numbers and statuses stay countable, but it
+    does not lead back to the customer.
+    """
+    return "forgotten-" + hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    """What :meth:`TicketStore.forget_sender` changed.
+
+    Attributes:
+        tickets: Tickets whose personal fields were erased.
+        handoffs: Handoff requests deleted.
+    """
+
+    tickets: int
+    handoffs: int
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     """The answer to a submitted appeal.

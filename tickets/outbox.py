@@ -28,6 +28,7 @@ from pathlib import Path
 
 from tickets.models import (
     AppealForm,
+    ForgetResult,
     Handoff,
     InvalidInputError,
     StoreUnavailableError,
@@ -348,3 +349,8 @@ class OutboxTicketStore:
     def list_handoffs(self) -> list[Handoff]:
         self._flush_if_pending()
         return self.inner.list_handoffs()
+
+    def forget_sender(self, sender_id: str) -> ForgetResult:
+        # Queued appeals are filed first, so they are erased with the rest.
+        self._flush_if_pending()
+        return self.inner.forget_sender(sender_id)

@@ -24,7 +24,9 @@ from sqlalchemy.pool import StaticPool
 
 from tickets.migrate import upgrade_to_head
 from tickets.models import (
+    FORGOTTEN_DESCRIPTION,
     AppealForm,
+    ForgetResult,
     Handoff,
     InvalidInputError,
     StoreUnavailableError,
@@ -35,6 +37,7 @@ from tickets.models import (
     TicketStatus,
     check_handoff_summary,
     check_idempotency_key,
+    forgotten_sender,
 )
 from tickets.numbers import new_ticket_number, normalize_ticket_number
 from tickets.schema import handoffs_table, tickets_table
@@ -139,6 +142,19 @@ class TicketStore(Protocol):
         """Return every handoff request (staff only), newest first."""
         ...
 
+    def forget_sender(self, sender_id: str) -> ForgetResult:
+        """Erase what the store keeps about one customer (staff only, on request).
+
+        The customer's tickets keep their number, status and contested cause
+        id; the phone, description, contested text and diagnosis summary are
+        erased and the sender id is replaced by a pseudonym. Their handoff
+        requests are deleted.
+
+        Raises:
+            InvalidInputError: The sender id is empty.
+        """
+        ...
+
 
 def _check_sender(sender_id: str) -> None:
     if not sender_id or not sender_id.strip():
@@ -166,6 +182,18 @@ def _new_ticket(form: AppealForm, number: str, now: datetime) -> Ticket:
         created_at=now,
         updated_at=now,
     )
+
+
+def _erased(pseudonym: str, now: datetime) -> dict[str, Any]:
+    """The column values of a ticket whose customer was forgotten."""
+    return {
+        "sender_id": pseudonym,
+        "phone": None,
+        "description": FORGOTTEN_DESCRIPTION,
+        "contested_text": None,
+        "diagnosis_summary": "",
+        "updated_at": now,
+    }
 
 
 def _newest_first(ticket: Ticket) -> datetime:
@@ -267,6 +295,22 @@ class InMemoryTicketStore:
     def list_handoffs(self) -> list[Handoff]:
         with self._lock:
             return sorted(self._handoffs, key=lambda h: (h.created_at, h.id), reverse=True)
+
+    def forget_sender(self, sender_id: str) -> ForgetResult:
+        _check_sender(sender_id)
+        pseudonym = forgotten_sender(sender_id)
+        with self._lock:
+            numbers = [number for number, ticket in self._tickets.items() if ticket.sender_id == sender_id]
+            for number in numbers:
+                self._tickets[number] = replace(self._tickets[number], **_erased(pseudonym, self._clock()))
+            self._by_key = {
+                ((pseudonym if owner == sender_id else owner), key): number
+                for (owner, key), number in self._by_key.items()
+            }
+            kept = [handoff for handoff in self._handoffs if handoff.sender_id != sender_id]
+            deleted = len(self._handoffs) - len(kept)
+            self._handoffs = kept
+        return ForgetResult(tickets=len(numbers), handoffs=deleted)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -544,3 +588,17 @@ class SqlTicketStore:
         )
         with self._transaction() as connection:
             return [_handoff_from_row(row) for row in connection.execute(query)]
+
+    def forget_sender(self, sender_id: str) -> ForgetResult:
+        _check_sender(sender_id)
+        with self._transaction() as connection:
+            tickets = connection.execute(
+                tickets_table.update()
+                .where(tickets_table.c.sender_id == sender_id)
+                .values(**_erased(forgotten_sender(sender_id), self._clock()))
+            ).rowcount
+            handoffs = connection.execute(
+                handoffs_table.delete().where(handoffs_table.c.sender_id == sender_id)
+            ).rowcount
+        logger.info("forgot a customer: %s tickets erased, %s handoffs deleted", tickets, handoffs)
+        return ForgetResult(tickets=tickets, handoffs=handoffs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -11,6 +12,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from jiebei_nlu.normalize import normalize_text
 from jiebei_nlu.numbers import find_score_mentions
+
+# The key that seals the appeal phone number in these tests (see field_key
+# below). A constant: pytest may import this module twice under two names.
+FIELD_KEY = base64.urlsafe_b64encode(b"jiebei action tests field key 32").decode("ascii")
+
+
+@pytest.fixture(autouse=True)
+def field_key(monkeypatch) -> str:
+    """Every action test runs with a field key, as the action server does."""
+    monkeypatch.setenv("JIEBEI_FIELD_KEY", FIELD_KEY)
+    return FIELD_KEY
 
 
 @pytest.fixture(scope="session")

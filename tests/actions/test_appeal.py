@@ -19,18 +19,18 @@ from actions.appeal import (
     ActionStartAppeal,
     ActionSubmitAppeal,
     PhoneProblem,
-    SensitiveKind,
     ValidateAppealForm,
     find_ticket_number,
     read_mobile,
-    scrub_sensitive,
 )
-from tests.actions.conftest import make_tracker, responses, slot_events
+from security.sealed import seal, unseal
+from tests.actions.conftest import FIELD_KEY, make_tracker, responses, slot_events
 from tickets import AppealForm, InMemoryTicketStore, StoreUnavailableError, TicketStatus
 from tickets.outbox import JsonlOutbox, OutboxTicketStore
 
 PHONE = "13812345678"
 MASKED = "138****5678"
+SEALED_PHONE = seal(PHONE, FIELD_KEY)
 ID_NUMBER = "11010519491231002X"
 CARD_NUMBER = "6222021234567890123"
 OTHER_SENDER = "someone-else"
@@ -38,7 +38,7 @@ OTHER_SENDER = "someone-else"
 FILLED = {
     "appeal_contested": "OVERDUE_RECORD",
     "appeal_description": "我一直按时还花呗，从来没有逾期过，系统却说我有逾期记录。",
-    "appeal_phone": PHONE,
+    "appeal_phone": SEALED_PHONE,
     "appeal_consent": True,
     "appeal_confirmed": True,
 }
@@ -147,7 +147,7 @@ async def test_description_question_names_the_contested_item(dispatcher, domain)
 
 
 async def test_consent_question_shows_the_phone_masked(dispatcher, domain):
-    tracker = form_tracker(PHONE, "inform", "appeal_consent", slots={"appeal_phone": PHONE})
+    tracker = form_tracker(PHONE, "inform", "appeal_consent", slots={"appeal_phone": SEALED_PHONE})
 
     await ActionAskAppealConsent().run(dispatcher, tracker, domain)
 
@@ -298,7 +298,8 @@ def test_invalid_phone_is_asked_again_with_the_reason_then_a_valid_one_is_kept(d
         form_tracker("我的手机号是 138-1234-5678", "inform", "appeal_phone"),
         domain,
     )
-    assert second == {"appeal_phone": PHONE}
+    assert unseal(second["appeal_phone"]) == PHONE
+    assert PHONE not in second["appeal_phone"]
     assert PHONE not in caplog.text
     assert "138-1234-5678" not in caplog.text
     assert MASKED in caplog.text
@@ -353,7 +354,7 @@ def test_mobile_number_is_read_from_the_message(text, number, problem):
     ],
 )
 def test_only_a_yes_counts_as_consent(value, expected, response, dispatcher, domain):
-    tracker = form_tracker(str(value), "inform", "appeal_consent", slots={"appeal_phone": PHONE})
+    tracker = form_tracker(str(value), "inform", "appeal_consent", slots={"appeal_phone": SEALED_PHONE})
 
     result = ValidateAppealForm().validate_appeal_consent(value, dispatcher, tracker, domain)
 
@@ -666,19 +667,3 @@ async def test_status_lookup_with_the_database_down_says_so(monkeypatch, dispatc
 )
 def test_ticket_numbers_are_found_in_free_text(text, expected):
     assert find_ticket_number(text) == expected
-
-
-def test_scrubbing_reports_every_kind_found():
-    scrubbed = scrub_sensitive(f"身份证{ID_NUMBER}，卡号{CARD_NUMBER}，验证码 5566")
-
-    assert scrubbed.found == {SensitiveKind.ID_CARD, SensitiveKind.BANK_CARD, SensitiveKind.VERIFICATION_CODE}
-    assert not any(ch.isdigit() for ch in scrubbed.text)
-
-
-def test_scrubbing_leaves_ordinary_numbers_alone():
-    text = "芝麻分720，逾期了3天，2023年12月还清的，手机13812345678"
-
-    scrubbed = scrub_sensitive(text)
-
-    assert scrubbed.text == text
-    assert scrubbed.found == frozenset()

@@ -162,3 +162,18 @@ def test_unreadable_outbox_line_is_moved_aside_not_lost(outbox):
 def test_outbox_file_is_private_to_its_owner(outbox):
     outbox.put(appeal(), "form-1")
     assert stat.S_IMODE(outbox.path.stat().st_mode) == 0o600
+
+
+def test_forgetting_files_the_queue_first_so_queued_appeals_are_erased_too(outbox):
+    inner = SwitchableStore()
+    store = OutboxTicketStore(inner, outbox)
+    inner.down = True
+    store.submit_appeal(appeal("conv-1"), "form-1")
+    inner.down = False
+
+    result = store.forget_sender("conv-1")
+
+    assert result.tickets == 1
+    assert outbox.pending() == []
+    [ticket] = inner.list_all_tickets()
+    assert ticket.phone is None and ticket.sender_id != "conv-1"

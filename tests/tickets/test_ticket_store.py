@@ -8,11 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tickets.models import (
+    FORGOTTEN_DESCRIPTION,
     AppealForm,
     InvalidInputError,
     SubmitOutcome,
     TicketNotFoundError,
     TicketStatus,
+    forgotten_sender,
 )
 from tickets.numbers import is_ticket_number
 from tickets.store import TicketNumberExhaustedError
@@ -203,3 +205,38 @@ def test_invalid_handoff_is_rejected(make_store, sender_id, summary, message):
     with pytest.raises(InvalidInputError, match=message):
         store.request_handoff(sender_id, summary)
     assert store.list_handoffs() == []
+
+
+def test_forgetting_a_customer_erases_their_personal_fields_and_handoffs(make_store):
+    store = make_store(clock=stepping_clock())
+    mine = store.submit_appeal(appeal("conv-1", contested_text="逾期记录"), "key-1").ticket
+    theirs = store.submit_appeal(appeal("conv-2"), "key-1").ticket
+    store.request_handoff("conv-1", "要求人工客服", mine.number)
+    store.request_handoff("conv-2", "要求人工客服")
+
+    result = store.forget_sender("conv-1")
+
+    assert (result.tickets, result.handoffs) == (1, 1)
+    erased = store.get_ticket_for_staff(mine.number)
+    assert (erased.number, erased.status, erased.contested_cause_id) == (mine.number, mine.status, "OVERDUE_RECORD")
+    assert (erased.phone, erased.contested_text, erased.diagnosis_summary) == (None, None, "")
+    assert erased.description == FORGOTTEN_DESCRIPTION
+    assert erased.sender_id == forgotten_sender("conv-1") != "conv-1"
+    assert store.list_tickets("conv-1") == []
+    assert store.get_ticket_for_staff(theirs.number) == theirs
+    assert [handoff.sender_id for handoff in store.list_handoffs()] == ["conv-2"]
+
+
+def test_forgetting_an_unknown_customer_changes_nothing(make_store):
+    store = make_store()
+    ticket = store.submit_appeal(appeal("conv-1"), "key-1").ticket
+
+    result = store.forget_sender("nobody")
+
+    assert (result.tickets, result.handoffs) == (0, 0)
+    assert store.get_ticket_for_staff(ticket.number) == ticket
+
+
+def test_forgetting_needs_a_sender(make_store):
+    with pytest.raises(InvalidInputError):
+        make_store().forget_sender(" ")

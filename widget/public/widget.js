@@ -4,6 +4,7 @@
  * Embed with one tag (see widget/README.md):
  *   <script src="http://localhost:8080/widget.js" data-server="http://localhost:5005"
  *           data-title="借呗助手" data-color="#1677ff"></script>
+ * In production add data-token="<JWT naming the customer>" (README, "Security").
  *
  * Safety: every message is built with DOM nodes and textContent; nothing is
  * ever assigned to innerHTML. The markdown subset (**bold**, line breaks,
@@ -90,6 +91,9 @@
       botColor: safeColor(data.botColor, DEFAULT_BOT_COLOR),
       greeting: data.greeting === undefined ? '/greet' : data.greeting,
       open: data.open === 'true',
+      // A signed token naming the customer, rendered by the host page
+      // (production: the server refuses connections without one).
+      token: data.token || '',
       clientUrl: data.socketioSrc || new URL('vendor/socket.io.esm.min.js', base).href
     };
   }
@@ -575,7 +579,8 @@
         reconnectionAttempts: Infinity,
         reconnectionDelay: 1000,
         reconnectionDelayMax: 5000,
-        timeout: 10000
+        timeout: 10000,
+        auth: config.token ? { token: config.token } : {}
       });
       state.socket = socket;
       socket.on('connect', function () {

@@ -1,0 +1,11 @@
+"""What protects customers' data and the servers: masking, secrets, limits, authentication.
+
+Pure modules (no Rasa import): :mod:`security.pii` (masking personal data in
+text and JSON), :mod:`security.sealed` (encrypting a slot value the action
+server needs on a later turn), :mod:`security.limits` (message limits and
+rate limiting), :mod:`security.tokens` (customer JWTs), :mod:`security.config`
+(settings from the environment). Adapters: :mod:`security.channels` (Rasa
+input channels), :mod:`security.tracker_store` (the masking tracker store),
+:mod:`security.action_server` (the action server behind a shared secret),
+:mod:`security.retention` (deleting old or one customer's data).
+"""

@@ -1,0 +1,157 @@
+"""Retention and deletion against PostgreSQL: purging idle conversations, forgetting a customer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from security import retention
+from security.cli import cli
+from tests.support.postgres import PG_USER, PostgresServer, start_or_skip
+from tickets import AppealForm, SqlTicketStore
+
+pytestmark = pytest.mark.integration
+
+DAY = 24 * 3600
+NOW = time.time()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    server = start_or_skip()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def databases(postgres: PostgresServer, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Fresh tracker and ticket databases for one test, and the environment that names them."""
+    suffix = request.node.name.lower().replace("[", "_").replace("]", "").replace("-", "_")[:40]
+    names = {"trackers": f"tr_{suffix}", "tickets": f"tk_{suffix}"}
+    for name in names.values():
+        postgres.admin(f"DROP DATABASE IF EXISTS {name}")
+        postgres.admin(f"CREATE DATABASE {name}")
+    return {
+        "TRACKER_DB_HOST": "127.0.0.1",
+        "TRACKER_DB_PORT": str(postgres.port),
+        "TRACKER_DB_NAME": names["trackers"],
+        "TRACKER_DB_USER": PG_USER,
+        "TRACKER_DB_PASSWORD": "",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook",
+        "JIEBEI_ACTION_TOKEN": "x" * 32,
+        "DATABASE_URL": postgres.url(names["tickets"]),
+    }
+
+
+@pytest.fixture()
+def trackers(databases: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> SQLTrackerStore:
+    for name, value in databases.items():
+        monkeypatch.setenv(name, value)
+    store = retention.tracker_store_from_endpoints("endpoints.postgres.yml")
+    assert isinstance(store, SQLTrackerStore)
+    return store
+
+
+def save_conversation(store: SQLTrackerStore, sender: str, *times: float) -> None:
+    """Saves a conversation with a greeting at each of ``times`` (UNIX seconds)."""
+    events = [
+        event
+        for seen in times
+        for event in (
+            ActionExecuted("action_listen", timestamp=seen - 60),
+            UserUttered("你好", {"name": "greet", "confidence": 1.0}, timestamp=seen),
+        )
+    ]
+    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, Domain.empty().slots)))
+
+
+def stored_senders(store: SQLTrackerStore) -> set[str]:
+    return set(asyncio.run(store.keys()))
+
+
+def test_idle_conversations_are_purged_and_recent_ones_kept(trackers):
+    save_conversation(trackers, "old", NOW - 40 * DAY)
+    save_conversation(trackers, "recent", NOW - 2 * DAY)
+    save_conversation(trackers, "today", NOW)
+
+    deleted = retention.purge_conversations(trackers, timedelta(days=30), now=NOW)
+
+    assert deleted == 1
+    assert stored_senders(trackers) == {"recent", "today"}
+
+
+def test_a_conversation_with_one_recent_event_is_kept_whole(trackers):
+    save_conversation(trackers, "returning", NOW - 40 * DAY, NOW - DAY)
+
+    assert retention.purge_conversations(trackers, timedelta(days=30), now=NOW) == 0
+    assert len(asyncio.run(trackers.retrieve_full_tracker("returning")).events) == 4
+
+
+def file_ticket(store: SqlTicketStore, sender: str) -> str:
+    form = AppealForm(
+        sender_id=sender, description="记录不对", contested_cause_id="OVERDUE_RECORD", phone="13812345678", consent=True
+    )
+    return store.submit_appeal(form, "key").ticket.number
+
+
+def test_forgetting_a_customer_removes_the_conversation_ticket_details_and_handoffs(trackers, databases):
+    tickets = SqlTicketStore(databases["DATABASE_URL"])
+    save_conversation(trackers, "cust-1", NOW)
+    save_conversation(trackers, "cust-2", NOW)
+    number = file_ticket(tickets, "cust-1")
+    tickets.request_handoff("cust-1", "要求人工客服")
+
+    report = retention.forget_customer("cust-1", trackers, tickets)
+
+    assert report == retention.ForgetReport(tracker_events=2, tickets=1, handoffs=1)
+    assert stored_senders(trackers) == {"cust-2"}
+    assert tickets.get_ticket_for_staff(number).phone is None
+    assert tickets.list_handoffs() == []
+
+
+def test_the_forget_command_says_what_it_removed(trackers, databases):
+    tickets = SqlTicketStore(databases["DATABASE_URL"])
+    save_conversation(trackers, "cust-9", NOW)
+    file_ticket(tickets, "cust-9")
+
+    result = CliRunner().invoke(cli, ["forget", "cust-9", "--endpoints", "endpoints.postgres.yml", "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "forgot cust-9: 2 conversation events deleted, 1 tickets erased (number and status kept), "
+        "0 handoff requests deleted"
+    )
+
+
+def test_the_purge_command_reports_the_count(trackers):
+    save_conversation(trackers, "old", NOW - 400 * DAY)
+
+    result = CliRunner().invoke(cli, ["purge", "--days", "365", "--endpoints", "endpoints.postgres.yml"])
+
+    assert (result.exit_code, result.output.strip()) == (0, "deleted 1 conversations idle for more than 365 days")
+
+
+def test_in_memory_conversations_cannot_be_reached_and_the_command_says_why(monkeypatch):
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+    monkeypatch.setenv("JIEBEI_ACTION_TOKEN", "x" * 32)
+
+    result = CliRunner().invoke(cli, ["purge", "--days", "30", "--endpoints", "endpoints.yml"])
+
+    assert result.exit_code == 2
+    assert "keeps conversations in the Rasa server's memory" in result.output
+
+
+def test_forget_asks_before_deleting(trackers):
+    result = CliRunner().invoke(cli, ["forget", "cust-1", "--endpoints", "endpoints.postgres.yml"], input="n\n")
+
+    assert result.exit_code == 1
+    assert "Aborted" in result.output

@@ -1,0 +1,54 @@
+"""The masking tracker store: what is saved has no personal data; the live tracker keeps it."""
+
+from __future__ import annotations
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from security.tracker_store import MaskingTrackerStore
+
+DOMAIN = Domain.load("domain.yml")
+PHONE = "13812345678"
+SEALED = "sealed:v1:gAAAAAB13812345678"
+
+
+def conversation() -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "cust-1",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(f"我手机{PHONE}", {"name": "inform", "confidence": 1.0}, [{"entity": "n", "value": PHONE}]),
+            SlotSet("appeal_phone", f"我手机{PHONE}"),
+            SlotSet("appeal_phone", SEALED),
+            BotUttered("好的，记下了 138****5678"),
+        ],
+        slots=DOMAIN.slots,
+    )
+
+
+async def test_the_saved_conversation_is_masked_and_the_live_one_is_not():
+    store = MaskingTrackerStore(domain=DOMAIN)
+    live = conversation()
+
+    await store.save(live)
+    saved = await store.retrieve("cust-1")
+
+    user = saved.events[1]
+    assert user.text == "我手机138****5678"
+    assert user.parse_data["text"] == "我手机138****5678"
+    assert user.entities == [{"entity": "n", "value": "138****5678"}]
+    assert [event.value for event in saved.events if isinstance(event, SlotSet)] == ["我手机138****5678", SEALED]
+    assert saved.get_slot("appeal_phone") == SEALED
+    assert PHONE in live.events[1].text  # the turn in progress still reads the number
+    assert len(saved.events) == len(live.events)
+
+
+async def test_the_inner_store_is_configured_like_any_tracker_store():
+    store = MaskingTrackerStore(domain=DOMAIN, inner={"type": "in_memory"})
+
+    await store.save(conversation())
+
+    assert list(await store.keys()) == ["cust-1"]
+    assert await store.retrieve_full_tracker("cust-1") is not None
+    assert store.domain is DOMAIN
