@@ -41,7 +41,7 @@ export REDIS_PORT ?= 6379
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell test test-unit validate test-stories test-nlu lint audit clean faq-check faq-import bench
+.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit clean faq-check faq-import bench
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,15 @@ run: $(MODEL) $(WIDGET_CLIENT) ## set up, train if needed, start the servers and
 
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
 	scripts/serve.sh shell
+
+prod: system-deps $(MODEL) $(WIDGET_CLIENT) ## production topology on this machine: 2 Rasa replicas, 2 action servers, PostgreSQL, Redis, nginx on :8000
+	$(PY) -m devstack.prod up
+
+prod-down: $(STAMP) ## stop what `make prod` started
+	$(PY) -m devstack.prod down
+
+prod-status: $(STAMP) ## show the processes of `make prod` and their memory
+	$(PY) -m devstack.prod status
 
 test: lint audit test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"

@@ -3,10 +3,11 @@
 # PostgreSQL 15 (ticket store tests), Chromium with CJK and emoji fonts (browser
 # tests), Node.js and npm (the widget's socket.io client),
 # curl (server readiness checks), Redis (several Sanic workers: the scaled
-# serving test and benchmark). Idempotent; silent when all is present.
+# serving test and benchmark), nginx (the production topology: make prod and
+# its fault tests). Idempotent; silent when all is present.
 set -euo pipefail
 
-packages=(postgresql-15 chromium fonts-wqy-zenhei fonts-noto-color-emoji curl redis-server)
+packages=(postgresql-15 chromium fonts-wqy-zenhei fonts-noto-color-emoji curl redis-server nginx)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -144,6 +144,47 @@ class ChannelGuard:
         return None
 
 
+def no_reply(sender: str) -> dict[str, str]:
+    """What the user is told when their turn produced no reply at all.
+
+    Every message gets an answer, so an empty turn means something failed
+    (typically no action server was reachable): the message is in the
+    conversation, nothing was done with it, and the user is asked to send
+    it again or call the hotline.
+    """
+    logger.warning("the turn of %s produced no reply (an action server down?)", sender)
+    return {"recipient_id": sender, "text": messages()["no_reply"]}
+
+
+def without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops a message identical to the one just before it (one turn never says a thing twice).
+
+    Two failing actions in one turn (a form's validation and its question)
+    would otherwise each send the same apology.
+    """
+    kept: list[dict[str, Any]] = []
+    for message in messages:
+        if not kept or message != kept[-1]:
+            kept.append(message)
+    return kept
+
+
+class TurnSocketIOOutput(SocketIOOutput):
+    """socket.io output for one turn: a message identical to the previous one is not sent again."""
+
+    def __init__(self, sio: Any, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self._last: tuple[str, Any] | None = None
+        self.sent = 0
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self._last == (socket_id, response):
+            return
+        self._last = (socket_id, response)
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
+
 def client_address(request: Request) -> str:
     """The caller's address (``remote_addr`` when Sanic trusts a proxy header, else the peer)."""
     return request.remote_addr or request.ip or "unknown"
@@ -206,7 +247,9 @@ class GuardedRestInput(RestInput):
                 return response.json(reply)
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-            return response.json(collector.messages)
+            if not collector.messages:
+                return response.json([no_reply(sender)])
+            return response.json(without_repeats(collector.messages))
 
         return rest
 
@@ -239,6 +282,7 @@ class GuardedSocketIOInput(SessionSocketIOInput):
                     logger.warning("socket.io connection from %s refused: %s", client, error)
                     raise SocketConnectionRefused("unauthorized") from None
             await sio.save_session(sid, session, namespace=namespace)
+            logger.info("socket.io connection %s of %s", sid, session.get("customer", "an anonymous client"))
 
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             session = await sio.get_session(sid, namespace=namespace)
@@ -265,8 +309,11 @@ class GuardedSocketIOInput(SessionSocketIOInput):
             if refusal is not None:
                 await sio.emit(self.bot_message_evt, {"text": refusal.text}, room=sid, namespace=namespace)
                 return
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = TurnSocketIOOutput(sio, self.bot_message_evt)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+            if output.sent == 0:
+                reply = no_reply(sender)
+                await sio.emit(self.bot_message_evt, {"text": reply["text"]}, room=sid, namespace=namespace)
 
         sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)

@@ -19,16 +19,29 @@ out for the in-memory store)::
         type: SQL
         dialect: postgresql
         ...
+      fallback:          # optional: where conversations go while inner is down
+        type: redis
+        ...
+
+With a ``fallback`` (Redis, shared by every replica), every save also keeps a
+copy of the conversation's latest state there, and reads are served from that
+copy when it exists (it is never older than the inner store). When the inner
+store is down, saves go to the copy only; the first save that reaches the
+inner store again writes the events it missed (the SQL store appends what it
+does not have). So a PostgreSQL outage loses no conversation, whichever
+replica serves it. When Redis loses its copies (a restart), reads go to the
+inner store, which has everything.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -57,6 +70,25 @@ def masked_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
     )
 
 
+class AppendingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, appending the events newer than the newest one stored.
+
+    Rasa's own store appends "the tracker's events after the first N", N
+    being the count stored since the last session start, which is only right
+    when the tracker was read from that same store. A tracker read from the
+    fallback copy may count one event more or fewer, and events were
+    written twice or lost. Timestamps do not depend on where it was read.
+    """
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        newest = (
+            session.query(sa.func.max(self.SQLEvent.timestamp))
+            .filter(self.SQLEvent.sender_id == tracker.sender_id)
+            .scalar()
+        )
+        return iter([event for event in tracker.events if newest is None or event.timestamp > newest])
+
+
 def build_inner_store(
     config: dict[str, Any] | None, domain: Domain | None, event_broker: EventBroker | None
 ) -> TrackerStore:
@@ -69,7 +101,12 @@ def build_inner_store(
         return InMemoryTrackerStore(domain or Domain.empty(), event_broker)
     if not isinstance(config, dict):
         raise ValueError(f"tracker_store.inner must be a mapping, got {type(config).__name__}")
-    return TrackerStore.create(EndpointConfig.from_dict(dict(config)), domain, event_broker)
+    endpoint = EndpointConfig.from_dict(dict(config))
+    if str(endpoint.type).lower() == "sql":
+        return AppendingSQLTrackerStore(
+            domain=domain or Domain.empty(), host=endpoint.url, event_broker=event_broker, **endpoint.kwargs
+        )
+    return TrackerStore.create(endpoint, domain, event_broker)
 
 
 class MaskingTrackerStore(TrackerStore):
@@ -81,6 +118,7 @@ class MaskingTrackerStore(TrackerStore):
         event_broker: EventBroker | None = None,
         host: str | None = None,
         inner: dict[str, Any] | None = None,
+        fallback: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """Builds the inner store.
@@ -91,11 +129,20 @@ class MaskingTrackerStore(TrackerStore):
                 masked events).
             host: Unused (Rasa passes the endpoint's ``url`` here).
             inner: The inner store's endpoint configuration.
+            fallback: A Redis tracker store's configuration, used while the
+                inner store is unavailable (None: no fallback).
             kwargs: Unused.
         """
         self._inner = build_inner_store(inner, domain, event_broker)
+        self._fallback = build_inner_store(fallback, domain, None) if fallback is not None else None
+        if self._fallback is not None and not isinstance(self._fallback, RedisTrackerStore):
+            raise ValueError("tracker_store.fallback must be a redis tracker store (shared by every replica)")
         super().__init__(domain, None)
-        logger.info("tracker store: %s, masking personal data", type(self._inner).__name__)
+        logger.info(
+            "tracker store: %s, masking personal data%s",
+            type(self._inner).__name__,
+            ", Redis fallback" if self._fallback is not None else "",
+        )
 
     @property
     def inner(self) -> TrackerStore:
@@ -108,16 +155,70 @@ class MaskingTrackerStore(TrackerStore):
 
     @domain.setter
     def domain(self, domain: Domain | None) -> None:
+        # Rasa sets the model's domain after loading it; both stores read
+        # trackers with it (slots, forms).
         self._inner.domain = domain  # type: ignore[assignment]
+        if self._fallback is not None:
+            self._fallback.domain = domain  # type: ignore[assignment]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self._inner.save(masked_tracker(tracker))
+        masked = masked_tracker(tracker)
+        if self._fallback is None:
+            await self._inner.save(masked)
+            return
+        try:
+            await self._inner.save(masked)
+        except Exception as error:  # noqa: BLE001 - any failure of the inner store
+            logger.warning(
+                "tracker store unavailable (%s): conversation %s kept in the fallback only",
+                type(error).__name__,
+                tracker.sender_id,
+            )
+            await self._fallback.save(masked)
+            return
+        await self._keep_copy(masked)
+
+    async def _keep_copy(self, tracker: DialogueStateTracker) -> None:
+        """Refreshes the fallback copy; if that fails, drops it so no stale copy is read."""
+        if not isinstance(self._fallback, RedisTrackerStore):
+            return
+        try:
+            await self._fallback.save(tracker)
+        except Exception as error:  # noqa: BLE001 - the copy is a best effort
+            logger.warning("could not refresh the fallback copy of %s (%s)", tracker.sender_id, type(error).__name__)
+            try:
+                self._fallback.red.delete(self._fallback.key_prefix + tracker.sender_id)
+            except Exception:  # noqa: BLE001, S110 - Redis is down: nothing can be read from it either
+                pass
+
+    async def _fallback_copy(self, sender_id: str) -> DialogueStateTracker | None:
+        if self._fallback is None:
+            return None
+        try:
+            return await self._fallback.retrieve(sender_id)
+        except Exception as error:  # noqa: BLE001 - the fallback is a best effort
+            logger.warning("tracker fallback unavailable (%s)", type(error).__name__)
+            return None
+
+    async def _from_inner(
+        self, read: Callable[[str], Awaitable[DialogueStateTracker | None]], sender_id: str
+    ) -> DialogueStateTracker | None:
+        if self._fallback is None:
+            return await read(sender_id)
+        try:
+            return await read(sender_id)
+        except Exception as error:  # noqa: BLE001 - retried once, then raised
+            # After a database restart the first use of each pooled connection
+            # fails and renews the pool: one retry reaches the database.
+            logger.warning("tracker store read failed (%s), retrying once", type(error).__name__)
+            return await read(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._inner.retrieve(sender_id)
+        return await self._fallback_copy(sender_id) or await self._from_inner(self._inner.retrieve, sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        return await self._inner.retrieve_full_tracker(conversation_id)
+        copy = await self._fallback_copy(conversation_id)
+        return copy or await self._from_inner(self._inner.retrieve_full_tracker, conversation_id)
 
     async def keys(self) -> Iterable[str]:
         return await self._inner.keys()

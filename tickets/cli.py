@@ -13,12 +13,15 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import click
+from sqlalchemy import exc as sa_exc
 
 from tickets import staff
+from tickets.config import load_settings
 from tickets.factory import get_store
+from tickets.migrate import head_revision, upgrade_to_head
 from tickets.models import StoreUnavailableError, TicketNotFoundError, TicketStatus
 from tickets.outbox import OutboxTicketStore
-from tickets.store import TicketStore
+from tickets.store import TicketStore, create_ticket_engine
 
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -123,3 +126,17 @@ def flush_outbox_command(ctx: click.Context) -> None:
         result = store.flush_outbox()
     click.echo(f"filed {len(result.filed)}, still queued {result.remaining}, "
                f"rejected {result.rejected}")
+
+
+@cli.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the ticket tables of DATABASE_URL (deployments run this once at start)."""
+    settings = load_settings()
+    engine = create_ticket_engine(settings.database_url, connect_timeout=settings.connect_timeout)
+    try:
+        upgrade_to_head(engine)
+    except sa_exc.OperationalError as error:
+        _fail(f"ticket database unavailable ({type(error.orig).__name__})", EXIT_UNAVAILABLE)
+    finally:
+        engine.dispose()
+    click.echo(f"ticket database at revision {head_revision()}")

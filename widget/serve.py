@@ -5,6 +5,11 @@ from ``widget/node_modules`` (installed by ``npm ci --prefix widget``), so the
 browser never needs a CDN. In HTML pages the placeholder ``__RASA_SERVER_URL__``
 is replaced by the Rasa server URL, so the demo page points at the right server.
 
+With ``JIEBEI_CHAT_AUTH=jwt`` (the production topology) the demo page plays
+the part of a host page with a login: each browser gets a demo customer id in
+a cookie, and ``__CUSTOMER_TOKEN__`` becomes a token for it signed with
+``JIEBEI_CHAT_JWT_SECRET`` (an hour long), so the widget can connect.
+
 Usage::
 
     python widget/serve.py --port 8080 --rasa-url http://localhost:5005
@@ -19,12 +24,18 @@ import argparse
 import html
 import logging
 import os
+import re
+import secrets
 import sys
 from functools import partial
 from http import HTTPStatus
+from http.cookies import SimpleCookie
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from security.config import ConfigError, channel_settings
+from security.tokens import issue
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +43,9 @@ WIDGET_DIR = Path(__file__).resolve().parent
 PUBLIC_DIR = WIDGET_DIR / "public"
 SOCKETIO_DIST = WIDGET_DIR / "node_modules" / "socket.io-client" / "dist"
 PLACEHOLDER = "__RASA_SERVER_URL__"
+TOKEN_PLACEHOLDER = "__CUSTOMER_TOKEN__"
+DEMO_COOKIE = "jiebei_demo_customer"
+_DEMO_CUSTOMER = re.compile(r"demo-[0-9a-f]{16}")
 
 # URL path -> file under SOCKETIO_DIST. Nothing else from node_modules is served.
 VENDOR_FILES = {
@@ -51,8 +65,9 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         ".css": "text/css; charset=utf-8",
     }
 
-    def __init__(self, *args: object, rasa_url: str, **kwargs: object) -> None:
+    def __init__(self, *args: object, rasa_url: str, jwt_secret: str | None = None, **kwargs: object) -> None:
         self.rasa_url = rasa_url
+        self.jwt_secret = jwt_secret
         super().__init__(*args, directory=str(PUBLIC_DIR), **kwargs)  # type: ignore[arg-type]
 
     def end_headers(self) -> None:
@@ -86,10 +101,25 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _demo_customer(self) -> tuple[str, bool]:
+        """The browser's demo customer id from its cookie, or a new one (and whether it is new)."""
+        cookies = SimpleCookie(self.headers.get("Cookie", ""))
+        known = cookies.get(DEMO_COOKIE)
+        if known is not None and _DEMO_CUSTOMER.fullmatch(known.value):
+            return known.value, False
+        return f"demo-{secrets.token_hex(8)}", True
+
     def _send_page(self, page: Path) -> None:
         text = page.read_text(encoding="utf-8").replace(PLACEHOLDER, html.escape(self.rasa_url, quote=True))
-        body = text.encode("utf-8")
+        token, new_customer = "", None
+        if self.jwt_secret:
+            customer, is_new = self._demo_customer()
+            token = issue(customer, self.jwt_secret, lifetime_seconds=3600)
+            new_customer = customer if is_new else None
+        body = text.replace(TOKEN_PLACEHOLDER, html.escape(token, quote=True)).encode("utf-8")
         self.send_response(HTTPStatus.OK)
+        if new_customer is not None:
+            self.send_header("Set-Cookie", f"{DEMO_COOKIE}={new_customer}; Path=/; HttpOnly; SameSite=Lax")
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -147,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (SOCKETIO_DIST / "socket.io.esm.min.js").is_file():
         print("error: the socket.io client is not installed; run `npm ci --prefix widget`", file=sys.stderr)
         return 1
-    handler = partial(WidgetRequestHandler, rasa_url=args.rasa_url.rstrip("/"))
+    try:
+        jwt_secret = channel_settings().jwt_secret
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    handler = partial(WidgetRequestHandler, rasa_url=args.rasa_url.rstrip("/"), jwt_secret=jwt_secret)
     try:
         server = ThreadingHTTPServer((args.host, args.port), handler)
     except OSError as exc:

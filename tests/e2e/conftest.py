@@ -47,4 +47,4 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             rasa.stop()
             actions.stop()
     finally:
-        postgres.stop()
+        postgres.remove()

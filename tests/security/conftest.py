@@ -158,7 +158,7 @@ def hostile() -> Iterator[HostileStack]:
             rasa.stop()
             actions.stop()
     finally:
-        postgres.stop()
+        postgres.remove()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from security.action_server import action_call_problem, authorized
-from security.channels import BodyError, ChannelGuard, clean_text, parse_rest_body
+from security.channels import BodyError, ChannelGuard, clean_text, parse_rest_body, without_repeats
 from security.config import ChannelSettings, ChatAuth, ConfigError, Rate, action_token, channel_settings, parse_rate
 from security.limits import RateLimiter
 from security.tokens import TokenError, issue, verify
@@ -60,8 +60,8 @@ def test_a_token_names_its_customer():
         (issue("cust-1", SECRET, lifetime_seconds=60, now=time.time() - 120), "token expired"),
         (issue("cust-1", "t" * 40), "bad signature"),
         (jwt.encode({"sub": "cust-1"}, SECRET, algorithm="HS256"), "invalid token (MissingRequiredClaimError)"),
-        (jwt.encode({"sub": "a b", "exp": time.time() + 60}, SECRET, algorithm="HS256"), "no valid customer id"),
-        (jwt.encode({"sub": 5, "exp": time.time() + 60}, SECRET, algorithm="HS256"), "invalid token"),
+        (jwt.encode({"sub": "a b", "exp": time.time() + 86400}, SECRET, algorithm="HS256"), "no valid customer id"),
+        (jwt.encode({"sub": 5, "exp": time.time() + 86400}, SECRET, algorithm="HS256"), "invalid token"),
     ],
 )
 def test_a_bad_token_is_refused_with_a_reason(token, reason):
@@ -147,3 +147,9 @@ def test_a_long_message_is_answered_politely_and_counts_against_the_rate():
 
     assert refusal is not None and refusal.status == 200 and "11个字" in refusal.text and "10个字" in refusal.text
     assert again is not None and again.status == 429 and again.retry_after == 60
+
+
+def test_one_turn_never_repeats_a_message():
+    apology, question = {"text": "抱歉"}, {"text": "您多大了？"}
+
+    assert without_repeats([apology, apology, question, apology]) == [apology, question, apology]

@@ -29,7 +29,7 @@ NOW = time.time()
 def postgres() -> Iterator[PostgresServer]:
     server = start_or_skip()
     yield server
-    server.stop()
+    server.remove()
 
 
 @pytest.fixture()

@@ -22,7 +22,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     server = start_or_skip()
     server.admin(f"CREATE DATABASE {TEST_DATABASE}")
     yield server
-    server.stop()
+    server.remove()
 
 
 @pytest.fixture
