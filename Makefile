@@ -41,7 +41,7 @@ export REDIS_PORT ?= 6379
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit clean faq-check faq-import bench
+.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit k8s-check clean faq-check faq-import bench
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -91,7 +91,7 @@ prod-down: $(STAMP) ## stop what `make prod` started
 prod-status: $(STAMP) ## show the processes of `make prod` and their memory
 	$(PY) -m devstack.prod status
 
-test: lint audit test-unit validate test-stories test-nlu ## run the whole test suite
+test: lint audit k8s-check test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
 test-unit: $(STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests
@@ -114,8 +114,9 @@ faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import
 	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
 
-bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks.md): writes bench/RESULTS.md, bench/results.json
+bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks.md): bench/RESULTS.md, bench/PROD_RESULTS.md
 	$(PY) -m bench.run
+	$(PY) -m bench.prod
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
@@ -128,6 +129,9 @@ $(TOOLS_STAMP): tools/requirements.txt
 
 audit: $(TOOLS_STAMP) ## pip-audit on requirements.lock (says when the advisory source is unreachable)
 	$(TOOLS)/bin/python scripts/audit.py
+
+k8s-check: $(TOOLS_STAMP) ## validate the Kubernetes manifests against the API schemas
+	$(TOOLS)/bin/kubernetes-validate --strict --quiet deploy/k8s/*.yaml deploy/k8s-examples/*.yaml
 
 clean: ## remove trained models, results and caches (keeps .venv)
 	rm -rf models results .rasa .pytest_cache

@@ -20,6 +20,7 @@ import base64
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -48,6 +49,8 @@ from devstack.servers import (
 logger = logging.getLogger(__name__)
 
 TEMPLATE = REPO / "deploy" / "nginx.conf.template"
+# The command of each role: the same script the Docker image runs.
+ENTRYPOINT = REPO / "deploy" / "entrypoint.sh"
 SECRET_NAMES = {
     "JIEBEI_ACTION_TOKEN": "action_token",
     "JIEBEI_FIELD_KEY": "field_key",
@@ -91,6 +94,9 @@ class ProdConfig:
         secrets: The secrets, by environment variable name.
         postgres_dir: PostgreSQL's folder (``<root>/postgres`` when None);
             PostgreSQL runs as its own user, which must be able to reach it.
+        nginx_rate: nginx's limit per client address.
+        replica_env: Extra environment of the Rasa replicas (a load test
+            from one address lifts their per-address limit).
     """
 
     root: Path
@@ -101,6 +107,8 @@ class ProdConfig:
     ports: dict[str, int] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)
     postgres_dir: Path | None = None
+    nginx_rate: str = "5r/s"
+    replica_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ProdConfig:
@@ -118,7 +126,10 @@ class ProdConfig:
             rasa_replicas=_int(env, "PROD_RASA_REPLICAS", 2),
             action_replicas=_int(env, "PROD_ACTION_REPLICAS", 2),
             model=Path(env.get("MODEL") or REPO / "models" / "current.tar.gz"),
+            nginx_rate=env.get("PROD_NGINX_RATE") or "5r/s",
         )
+        if not re.fullmatch(r"\d+r/[sm]", config.nginx_rate):
+            raise ProdError(f"PROD_NGINX_RATE must look like 5r/s, got {config.nginx_rate!r}")
         config.ports = config.port_plan(lambda offset: base + offset)
         config.secrets = {name: env.get(name) or local_secret(file) for name, file in SECRET_NAMES.items()}
         return config
@@ -180,6 +191,7 @@ def render_nginx(config: ProdConfig, prefix: Path) -> str:
         "@USER@": f"user {NGINX_WORKER_USER} {NGINX_WORKER_GROUP};" if os.geteuid() == 0 else "",
         "@PREFIX@": str(prefix),
         "@PUBLIC_PORT@": str(config.public_port),
+        "@RATE@": config.nginx_rate,
         "@WIDGET_PORT@": str(config.ports["widget"]),
         "@ACTION_LB_PORT@": str(config.ports["actions-lb"]),
         "@RASA_SERVERS@": servers("rasa", "max_fails=1 fail_timeout=10s"),
@@ -210,6 +222,7 @@ class Topology:
         env = base_env()
         env.update(self.config.secrets)
         env.pop("PROD_DB_PASSWORD", None)
+        env["VENV"] = str(VENV_BIN.parent)  # deploy/entrypoint.sh runs from it
         return env
 
     def database_url(self, database: str) -> str:
@@ -234,7 +247,8 @@ class Topology:
                 "TICKETS_OUTBOX_PATH": str(self.config.root / f"outbox-{name}.jsonl"),
             }
         )
-        command = [str(VENV_BIN / "python"), "-m", "security.action_server", "--port", str(port)]
+        env["PORT"] = str(port)
+        command = [str(ENTRYPOINT), "actions"]
         return ManagedServer(name, command, f"http://127.0.0.1:{port}/health", self.config.log_dir, env=env)
 
     def _rasa(self, name: str) -> ManagedServer:
@@ -254,22 +268,19 @@ class Topology:
                 "JIEBEI_CHAT_AUTH": "jwt",
                 # The client address behind nginx, for the replica's own limits.
                 "SANIC_PROXIES_COUNT": "1",
+                **self.config.replica_env,
             }
         )
-        command = [
-            str(VENV_BIN / "rasa"), "run", "--model", str(self.config.model), "--interface", "127.0.0.1",
-            "--port", str(port), "--credentials", "credentials.yml", "--endpoints", "endpoints.prod.yml",
-            "--cors", self.config.public_url,
-        ]  # fmt: skip
+        env.update({"PORT": str(port), "MODEL": str(self.config.model), "CORS_ORIGINS": self.config.public_url})
+        command = [str(ENTRYPOINT), "rasa"]
         return ManagedServer(name, command, f"http://127.0.0.1:{port}/", self.config.log_dir, env=env)
 
     def _widget(self) -> ManagedServer:
         port = self.config.ports["widget"]
         env = self._env()
         env["JIEBEI_CHAT_AUTH"] = "jwt"
-        command = [
-            str(VENV_BIN / "python"), "widget/serve.py", "--port", str(port), "--rasa-url", self.config.public_url,
-        ]  # fmt: skip
+        env.update({"PORT": str(port), "PUBLIC_URL": self.config.public_url})
+        command = [str(ENTRYPOINT), "widget"]
         return ManagedServer("widget", command, f"http://127.0.0.1:{port}/widget.js", self.config.log_dir, env=env)
 
     def _nginx(self) -> ManagedServer:
@@ -310,7 +321,7 @@ class Topology:
         # Ticket tables: the migrations run once here, not in every action server.
         env = self._env()
         env["DATABASE_URL"] = self.database_url(TICKET_DB)
-        subprocess.run([str(VENV_BIN / "python"), "-m", "tickets", "migrate"], env=env, check=True, cwd=REPO)
+        subprocess.run([str(ENTRYPOINT), "migrate"], env=env, check=True, cwd=REPO)
 
     def start(self) -> None:
         """Starts every part and waits until each answers; stops what started on failure."""

@@ -35,7 +35,9 @@ inner store, which has everything.
 
 from __future__ import annotations
 
+import copy
 import logging
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
@@ -53,21 +55,39 @@ from security.sealed import is_sealed
 logger = logging.getLogger(__name__)
 
 IN_MEMORY_TYPES = {None, "", "in_memory", "memory"}
+# Conversations whose read is remembered until their save (a turn reads, then saves).
+MAX_REMEMBERED = 10_000
+
+
+def masked_event(event: Event) -> Event:
+    """``event`` itself when it carries no personal data, else a masked copy."""
+    data = event.as_dict()
+    masked = mask_json(data, keep=is_sealed)
+    return event if masked == data else Event.from_parameters(masked)
 
 
 def masked_events(events: Iterable[Event]) -> list[Event]:
-    """Copies of ``events`` with personal data masked in every string."""
-    return [Event.from_parameters(mask_json(event.as_dict(), keep=is_sealed)) for event in events]
+    """``events`` with personal data masked in every string."""
+    return [masked_event(event) for event in events]
 
 
-def masked_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    """A copy of ``tracker`` whose events carry no personal data in clear."""
-    return DialogueStateTracker.from_events(
-        tracker.sender_id,
-        masked_events(tracker.events),
-        slots=tracker.slots.values(),
-        max_event_history=tracker._max_event_history,
-    )
+def masked_tracker(tracker: DialogueStateTracker, already_masked: int = 0) -> DialogueStateTracker:
+    """A shallow copy of ``tracker`` whose events carry no personal data in clear.
+
+    Tracker stores write the events only (slot values are events too), so
+    the copy shares everything else with ``tracker`` instead of replaying
+    the whole conversation on every save.
+
+    Args:
+        tracker: The conversation as the turn leaves it.
+        already_masked: How many of its first events came from the store
+            (masked when they were saved): only the rest are masked.
+    """
+    events = list(tracker.events)
+    kept = min(max(already_masked, 0), len(events))
+    view = copy.copy(tracker)
+    view.events = deque(events[:kept] + masked_events(events[kept:]), maxlen=tracker.events.maxlen)
+    return view
 
 
 class AppendingSQLTrackerStore(SQLTrackerStore):
@@ -137,6 +157,8 @@ class MaskingTrackerStore(TrackerStore):
         self._fallback = build_inner_store(fallback, domain, None) if fallback is not None else None
         if self._fallback is not None and not isinstance(self._fallback, RedisTrackerStore):
             raise ValueError("tracker_store.fallback must be a redis tracker store (shared by every replica)")
+        # Conversation id -> events read from the store, for the turn in progress.
+        self._from_store: OrderedDict[str, tuple[int, int]] = OrderedDict()
         super().__init__(domain, None)
         logger.info(
             "tracker store: %s, masking personal data%s",
@@ -161,8 +183,24 @@ class MaskingTrackerStore(TrackerStore):
         if self._fallback is not None:
             self._fallback.domain = domain  # type: ignore[assignment]
 
+    def _read(self, tracker: DialogueStateTracker | None) -> DialogueStateTracker | None:
+        """Remembers how many events of a conversation came from the store (they are masked)."""
+        if tracker is not None and tracker.events:
+            self._from_store.pop(tracker.sender_id, None)
+            self._from_store[tracker.sender_id] = (len(tracker.events), id(tracker.events[-1]))
+            while len(self._from_store) > MAX_REMEMBERED:
+                self._from_store.popitem(last=False)
+        return tracker
+
+    def _stored_prefix(self, tracker: DialogueStateTracker) -> int:
+        """How many first events of ``tracker`` are the very events read from the store (0 if unsure)."""
+        count, last_id = self._from_store.pop(tracker.sender_id, (0, 0))
+        if count == 0 or count > len(tracker.events) or id(tracker.events[count - 1]) != last_id:
+            return 0  # another tracker than the one read: mask everything
+        return count
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        masked = masked_tracker(tracker)
+        masked = masked_tracker(tracker, already_masked=self._stored_prefix(tracker))
         if self._fallback is None:
             await self._inner.save(masked)
             return
@@ -174,16 +212,28 @@ class MaskingTrackerStore(TrackerStore):
                 type(error).__name__,
                 tracker.sender_id,
             )
-            await self._fallback.save(masked)
+            self._write_copy(masked)
             return
         await self._keep_copy(masked)
+
+    def _write_copy(self, tracker: DialogueStateTracker) -> None:
+        """Overwrites the copy with ``tracker`` (the whole current session).
+
+        Not RedisTrackerStore.save: it reads the stored tracker back and
+        merges event by event, which grows with the square of the
+        conversation's length, on every turn.
+        """
+        store = self._fallback
+        if not isinstance(store, RedisTrackerStore):
+            return
+        store.red.set(store.key_prefix + tracker.sender_id, store.serialise_tracker(tracker), ex=store.record_exp)
 
     async def _keep_copy(self, tracker: DialogueStateTracker) -> None:
         """Refreshes the fallback copy; if that fails, drops it so no stale copy is read."""
         if not isinstance(self._fallback, RedisTrackerStore):
             return
         try:
-            await self._fallback.save(tracker)
+            self._write_copy(tracker)
         except Exception as error:  # noqa: BLE001 - the copy is a best effort
             logger.warning("could not refresh the fallback copy of %s (%s)", tracker.sender_id, type(error).__name__)
             try:
@@ -214,11 +264,18 @@ class MaskingTrackerStore(TrackerStore):
             return await read(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._fallback_copy(sender_id) or await self._from_inner(self._inner.retrieve, sender_id)
+        copy_or_stored = await self._fallback_copy(sender_id) or await self._from_inner(self._inner.retrieve, sender_id)
+        return self._read(copy_or_stored)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        copy = await self._fallback_copy(conversation_id)
-        return copy or await self._from_inner(self._inner.retrieve_full_tracker, conversation_id)
+        # Every session: the inner store has them (the copy holds the current one only).
+        try:
+            return await self._from_inner(self._inner.retrieve_full_tracker, conversation_id)
+        except Exception:
+            copy = await self._fallback_copy(conversation_id)
+            if copy is None:
+                raise
+            return copy
 
     async def keys(self) -> Iterable[str]:
         return await self._inner.keys()

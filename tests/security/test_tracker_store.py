@@ -52,3 +52,29 @@ async def test_the_inner_store_is_configured_like_any_tracker_store():
     assert list(await store.keys()) == ["cust-1"]
     assert await store.retrieve_full_tracker("cust-1") is not None
     assert store.domain is DOMAIN
+
+
+async def test_events_read_from_the_store_are_not_masked_again_but_new_ones_are():
+    store = MaskingTrackerStore(domain=DOMAIN)
+    await store.save(conversation())
+    tracker = await store.retrieve("cust-1")
+    read = list(tracker.events)
+
+    tracker.update(UserUttered(f"再说一遍 {PHONE}", {"name": "inform", "confidence": 1.0}))
+    await store.save(tracker)
+    saved = await store.retrieve("cust-1")
+
+    assert saved.events[-1].text == "再说一遍 138****5678"
+    assert [event.as_dict() for event in list(saved.events)[: len(read)]] == [event.as_dict() for event in read]
+
+
+async def test_a_tracker_that_was_not_read_from_the_store_is_masked_whole():
+    store = MaskingTrackerStore(domain=DOMAIN)
+    await store.save(conversation())
+    await store.retrieve("cust-1")  # remembered, but a different tracker is saved
+
+    await store.save(conversation())
+    saved = await store.retrieve("cust-1")
+
+    assert saved.events[1].text == "我手机138****5678"
+    assert [e.value for e in saved.events if isinstance(e, SlotSet)] == ["我手机138****5678", SEALED]

@@ -1,0 +1,93 @@
+"""The Kubernetes manifests, the Docker image and `make prod` describe one topology.
+
+Each fact has one home: the commands in deploy/entrypoint.sh, the variables
+in endpoints.prod.yml. These tests check that the other files agree with them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from devstack.prod import ENTRYPOINT, ProdConfig, Topology
+
+K8S = Path("deploy/k8s")
+ROLES = set(re.findall(r"^  (\w+)\)$", ENTRYPOINT.read_text(encoding="utf-8"), flags=re.MULTILINE))
+
+
+def endpoint_variables() -> set[str]:
+    """The ${VAR}s endpoints.prod.yml needs (comments left out)."""
+    lines = Path("endpoints.prod.yml").read_text(encoding="utf-8").splitlines()
+    return {name for line in lines if not line.lstrip().startswith("#") for name in re.findall(r"\$\{(\w+)\}", line)}
+
+
+def manifests() -> list[dict]:
+    return [doc for path in sorted(K8S.glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def containers(kind: str = "Deployment") -> dict[str, dict]:
+    found = {}
+    for doc in manifests():
+        if doc["kind"] in (kind, "StatefulSet"):
+            spec = doc["spec"]["template"]["spec"]
+            for container in [*spec.get("initContainers", []), *spec["containers"]]:
+                found[f"{doc['metadata']['name']}/{container['name']}"] = container
+    return found
+
+
+def provided_env(container: dict) -> set[str]:
+    names = {item["name"] for item in container.get("env", [])}
+    for source in container.get("envFrom", []):
+        config = next(doc for doc in manifests() if doc["metadata"]["name"] == source["configMapRef"]["name"])
+        names |= set(config["data"])
+    return names
+
+
+def test_the_image_runs_the_entrypoint_of_make_prod():
+    dockerfile = Path("deploy/Dockerfile").read_text(encoding="utf-8")
+
+    assert 'ENTRYPOINT ["deploy/entrypoint.sh"]' in dockerfile
+    assert ROLES == {"rasa", "actions", "widget", "migrate"}
+
+
+def test_every_project_container_runs_a_role_of_the_entrypoint():
+    ours = {name: c for name, c in containers().items() if c["image"].startswith("jiebei-assistant")}
+
+    assert {c["args"][0] for c in ours.values() if "command" not in c} == ROLES
+    assert ours["jiebei-rasa/fetch-model"]["command"] == ["/bin/sh", "-c"]
+
+
+def test_the_rasa_replicas_get_every_variable_their_endpoints_need():
+    needed = endpoint_variables()
+    rasa = containers()["jiebei-rasa/rasa"]
+
+    assert needed <= provided_env(rasa)
+    assert {"MODEL", "CORS_ORIGINS", "PORT", "JIEBEI_CHAT_JWT_SECRET", "JIEBEI_CHAT_AUTH"} <= provided_env(rasa)
+
+
+def test_make_prod_gives_the_replicas_the_same_variables(tmp_path):
+    needed = endpoint_variables()
+    topology = Topology(ProdConfig.for_tests(tmp_path, Path("models/current.tar.gz")))
+
+    rasa = topology._rasa("rasa-1")
+
+    assert rasa.command == [str(ENTRYPOINT), "rasa"]
+    assert needed <= set(rasa.env)
+    assert "JIEBEI_FIELD_KEY" not in rasa.env  # only the action servers open sealed values
+
+
+def test_only_the_action_servers_hold_the_field_key():
+    holders = {name for name, c in containers().items() if "JIEBEI_FIELD_KEY" in provided_env(c)}
+
+    assert holders == {"jiebei-actions/actions"}
+
+
+def test_secrets_come_from_the_secret_never_from_a_literal():
+    secret_names = {"JIEBEI_ACTION_TOKEN", "JIEBEI_FIELD_KEY", "JIEBEI_CHAT_JWT_SECRET", "POSTGRES_PASSWORD",
+                    "REDIS_PASSWORD", "TRACKER_DB_PASSWORD"}  # fmt: skip
+    for name, container in containers().items():
+        for item in container.get("env", []):
+            if item["name"] in secret_names:
+                assert "secretKeyRef" in item.get("valueFrom", {}), (name, item["name"])
