@@ -156,16 +156,16 @@ def no_reply(sender: str) -> dict[str, str]:
     return {"recipient_id": sender, "text": messages()["no_reply"]}
 
 
-def without_repeats(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def without_repeats(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drops a message identical to the one just before it (one turn never says a thing twice).
 
     Two failing actions in one turn (a form's validation and its question)
     would otherwise each send the same apology.
     """
     kept: list[dict[str, Any]] = []
-    for message in messages:
-        if not kept or message != kept[-1]:
-            kept.append(message)
+    for reply in replies:
+        if not kept or reply != kept[-1]:
+            kept.append(reply)
     return kept
 
 
@@ -214,7 +214,7 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``GET /`` (health) and ``POST /webhook`` under ``/webhooks/rest``."""
-        rest = Blueprint("custom_webhook_GuardedRestInput", inspect.getmodule(self).__name__)
+        rest = Blueprint("custom_webhook_GuardedRestInput", __name__)
 
         @rest.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
