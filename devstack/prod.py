@@ -59,6 +59,14 @@ SECRET_NAMES = {
     "REDIS_PASSWORD": "prod_redis_password",
 }
 NGINX_WORKER_USER, NGINX_WORKER_GROUP = "nobody", "nogroup"
+# Which secrets each role gets; every other process gets none.
+ROLE_SECRETS = {
+    "rasa": ("JIEBEI_ACTION_TOKEN", "JIEBEI_CHAT_JWT_SECRET", "REDIS_PASSWORD"),
+    "actions": ("JIEBEI_ACTION_TOKEN", "JIEBEI_FIELD_KEY"),
+    # The demo page plays the host page: it signs the demo customers' tokens.
+    "widget": ("JIEBEI_CHAT_JWT_SECRET",),
+}
+ALL_SECRET_VARIABLES = {*SECRET_NAMES, "RASA_API_JWT_SECRET", "DATABASE_URL", "TRACKER_DB_PASSWORD"}
 TRACKER_DB = "trackers"
 TICKET_DB = "tickets"
 
@@ -218,10 +226,12 @@ class Topology:
 
     # ----------------------------------------------------------- the parts
 
-    def _env(self) -> dict[str, str]:
+    def _env(self, role: str | None = None) -> dict[str, str]:
+        """The environment of one role: only the secrets that role needs (ROLE_SECRETS)."""
         env = base_env()
-        env.update(self.config.secrets)
-        env.pop("PROD_DB_PASSWORD", None)
+        for name in ALL_SECRET_VARIABLES:
+            env.pop(name, None)
+        env.update({name: self.config.secrets[name] for name in ROLE_SECRETS.get(role or "", ())})
         env["VENV"] = str(VENV_BIN.parent)  # deploy/entrypoint.sh runs from it
         return env
 
@@ -230,17 +240,21 @@ class Topology:
 
     def _redis(self) -> ManagedServer:
         port = self.config.ports["redis"]
-        command = [
-            "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-            "--requirepass", self.config.secrets["REDIS_PASSWORD"], "--save", "", "--appendonly", "no",
-        ]  # fmt: skip
-        return ManagedServer("redis", command, f"tcp://127.0.0.1:{port}", self.config.log_dir, env=self._env())
+        # The password in a private file, not on the command line (ps shows that).
+        conf = self.config.root / "redis.conf"
+        conf.touch(mode=0o600)
+        conf.write_text(
+            f"port {port}\nbind 127.0.0.1\nrequirepass {self.config.secrets['REDIS_PASSWORD']}\n"
+            'save ""\nappendonly no\nmaxmemory-policy noeviction\n',
+            encoding="utf-8",
+        )
+        return ManagedServer(
+            "redis", ["redis-server", str(conf)], f"tcp://127.0.0.1:{port}", self.config.log_dir, env=self._env()
+        )
 
     def _action_server(self, name: str) -> ManagedServer:
         port = self.config.ports[name]
-        env = self._env()
-        env.pop("JIEBEI_CHAT_JWT_SECRET", None)
-        env.pop("REDIS_PASSWORD", None)
+        env = self._env("actions")
         env.update(
             {
                 "DATABASE_URL": self.database_url(TICKET_DB),
@@ -253,8 +267,7 @@ class Topology:
 
     def _rasa(self, name: str) -> ManagedServer:
         port = self.config.ports[name]
-        env = self._env()
-        env.pop("JIEBEI_FIELD_KEY", None)  # only the action servers open sealed values
+        env = self._env("rasa")
         env.update(
             {
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.config.ports['actions-lb']}/webhook",
@@ -277,7 +290,7 @@ class Topology:
 
     def _widget(self) -> ManagedServer:
         port = self.config.ports["widget"]
-        env = self._env()
+        env = self._env("widget")
         env["JIEBEI_CHAT_AUTH"] = "jwt"
         env.update({"PORT": str(port), "PUBLIC_URL": self.config.public_url})
         command = [str(ENTRYPOINT), "widget"]
@@ -319,7 +332,7 @@ class Topology:
         # The conversation table, created here once: replicas starting together race for it.
         create_tracker_tables(self.database_url(TRACKER_DB))
         # Ticket tables: the migrations run once here, not in every action server.
-        env = self._env()
+        env = self._env("migrate")
         env["DATABASE_URL"] = self.database_url(TICKET_DB)
         subprocess.run([str(ENTRYPOINT), "migrate"], env=env, check=True, cwd=REPO)
 

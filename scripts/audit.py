@@ -53,6 +53,8 @@ def main() -> int:
             f"  {len(unchecked)} could not be checked: the advisory source (PyPI's JSON API) did not answer "
             f"for them, e.g. {unchecked[0]['name']}: {unchecked[0]['skip_reason']}"
         )
+    if checked == 0:
+        print("WARNING: no package could be checked: this run says nothing about vulnerabilities (unchecked)")
     print(f"  report: {REPORT.relative_to(REPO)}")
     return 1 if vulnerable else 0
 

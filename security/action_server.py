@@ -79,7 +79,11 @@ def create_app(token: str, action_package: str = "actions") -> Sanic:
         if request.path in OPEN_PATHS:
             return None
         if authorized(request.headers.get("authorization"), token):
-            if request.path == "/webhook" and request.headers.get("content-encoding") != "deflate":
+            if request.path == "/webhook" and request.headers.get("content-encoding"):
+                # rasa-sdk would inflate it without a limit; the Rasa server sends plain JSON
+                # (COMPRESS_ACTION_SERVER_REQUEST stays off).
+                return response.json({"error": "compressed bodies are not accepted"}, status=415)
+            if request.path == "/webhook":
                 problem = action_call_problem(request.body)
                 if problem is not None:
                     logger.warning("refused a malformed action call from %s: %s", request.ip, problem)

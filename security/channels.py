@@ -26,6 +26,7 @@ import inspect
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefuse
 
 from security.config import ChannelSettings, ChatAuth, channel_settings
 from security.limits import Decision, RateLimiter
-from security.tokens import TokenError, verify
+from security.tokens import Customer, TokenError, verify
 from widget.rasa_channel import SessionSocketIOInput, valid_session_id
 
 logger = logging.getLogger(__name__)
@@ -122,12 +123,16 @@ class ChannelGuard:
             TokenError: jwt mode and no valid token.
             BodyError: anonymous mode and no usable id.
         """
+        return self.identify_customer(token, claimed).customer_id
+
+    def identify_customer(self, token: str | None, claimed: Any) -> Customer:
+        """:meth:`identify`, with the token's expiry (none in anonymous mode)."""
         if self.requires_token:
-            return verify(token, self.settings.jwt_secret or "").customer_id
+            return verify(token, self.settings.jwt_secret or "")
         sender = valid_session_id(claimed)
         if sender is None:
             raise BodyError("sender must be a non-empty string of at most 128 characters")
-        return sender
+        return Customer(customer_id=sender, expires_at=float("inf"))
 
     def check(self, sender: str, client: str, text: str) -> Refusal | None:
         """Why this message is not passed on, or None when it may be."""
@@ -277,7 +282,8 @@ class GuardedSocketIOInput(SessionSocketIOInput):
             if guard.requires_token:
                 token = (auth or {}).get("token") if isinstance(auth, dict) else None
                 try:
-                    session["customer"] = guard.identify(token if isinstance(token, str) else None, None)
+                    customer = guard.identify_customer(token if isinstance(token, str) else None, None)
+                    session.update(customer=customer.customer_id, expires_at=customer.expires_at)
                 except TokenError as error:
                     logger.warning("socket.io connection from %s refused: %s", client, error)
                     raise SocketConnectionRefused("unauthorized") from None
@@ -304,6 +310,14 @@ class GuardedSocketIOInput(SessionSocketIOInput):
                 return
             text = clean_text(message)
             if not text:
+                return
+            if time.time() >= session.get("expires_at", float("inf")):
+                # The token was checked at connect; a socket may not outlive it.
+                logger.info("socket.io session of %s ended: its token expired", sender)
+                await sio.emit(
+                    self.bot_message_evt, {"text": messages()["session_expired"]}, room=sid, namespace=namespace
+                )
+                await sio.disconnect(sid, namespace=namespace)
                 return
             refusal = guard.check(sender, session.get("client", "unknown"), text)
             if refusal is not None:

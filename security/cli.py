@@ -72,7 +72,8 @@ def forget_command(customer_id: str, endpoints: str, yes: bool) -> None:
         trackers = retention.tracker_store_from_endpoints(endpoints)
         report = retention.forget_customer(customer_id, trackers, get_store())
     click.echo(
-        f"forgot {customer_id}: {report.tracker_events} conversation events deleted, "
+        f"forgot {customer_id}: {report.tracker_events} conversation events"
+        f"{f' and {report.copies} cached copy' if report.copies else ''} deleted, "
         f"{report.tickets} tickets erased (number and status kept), {report.handoffs} handoff requests deleted"
     )
 

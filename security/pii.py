@@ -30,8 +30,12 @@ _ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx*](?![0-9A-Za-z])")
 _BANK_CARD = re.compile(r"(?<!\d)(?:\d[ \-]?){15,18}\d(?!\d)")
 _VERIFICATION_CODE = re.compile(r"((?:短信)?(?:验证码|校验码|动态码|短信码)[^0-9\n]{0,6}?)(\d{4,8})(?!\d)")
 _PASSWORD = re.compile(r"((?:支付|登录|交易)?密码\s*(?:是|为|:|：)\s*)([^\s，。,.!！?？；;]{4,})")
-# A mainland mobile number, with an optional +86 and the separators people type.
-_MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s\-]?)?(1[3-9]\d)[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
+# A mainland mobile number, with an optional +86 and any of the separators
+# people type between digits (the same ones the appeal form accepts:
+# actions/appeal.py reads "1 3 8…", "(138)1234-5678", "138-1234 - 5678").
+_SEP = r"[\s\-()]*"
+_MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?\(?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)")
+_DIGIT = re.compile(r"\d")
 
 
 class SensitiveKind(str, Enum):
@@ -66,11 +70,13 @@ def _keep_prefix_stars(match: re.Match[str]) -> str:
 
 
 def _phone_stars(match: re.Match[str]) -> str:
-    # Keep the operator prefix and the last four digits, separators as typed.
+    # Keep the operator prefix and the last four digits, separators as typed:
+    # the 4th to 7th digits of the 11-digit number become stars.
     whole = match.group(0)
-    middle_start, middle_end = match.span(2)
-    offset = match.start(0)
-    return whole[: middle_start - offset] + "*" * 4 + whole[middle_end - offset :]
+    digits = [m.start() for m in _DIGIT.finditer(whole)]
+    number_start = len(digits) - 11  # after a country code, if any
+    hidden = set(digits[number_start + 3 : number_start + 7])
+    return "".join("*" if index in hidden else char for index, char in enumerate(whole))
 
 
 _SECRETS: tuple[tuple[SensitiveKind, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (

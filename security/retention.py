@@ -41,17 +41,20 @@ class ForgetReport:
     Attributes:
         tracker_events: Conversation events deleted (SQL), or conversations
             deleted (Redis: one key per conversation).
+        copies: The conversation's copy in the masking store's Redis
+            fallback (0 or 1).
         tickets: Tickets whose personal fields were erased.
         handoffs: Handoff requests deleted.
     """
 
     tracker_events: int
+    copies: int
     tickets: int
     handoffs: int
 
 
 def tracker_store_from_endpoints(endpoints_file: str) -> TrackerStore:
-    """The real store behind the endpoints file's tracker store (unwrapping the masking store).
+    """The endpoints file's tracker store (the masking store with its inner store and copies).
 
     Raises:
         RetentionError: The file configures no tracker store, or only the
@@ -61,9 +64,7 @@ def tracker_store_from_endpoints(endpoints_file: str) -> TrackerStore:
     if config is None:
         raise RetentionError(f"{endpoints_file} configures no tracker_store (conversations live in memory)")
     store = TrackerStore.create(config, Domain.empty())
-    if isinstance(store, MaskingTrackerStore):
-        store = store.inner
-    if isinstance(store, InMemoryTrackerStore):
+    if isinstance(store.inner if isinstance(store, MaskingTrackerStore) else store, InMemoryTrackerStore):
         raise RetentionError(
             f"{endpoints_file} keeps conversations in the Rasa server's memory: "
             "they are gone when it stops, and no staff command can reach them"
@@ -90,6 +91,9 @@ def purge_conversations(store: TrackerStore, older_than: timedelta, now: float |
         RetentionError: ``store`` is not a SQL store (Redis expires
             conversations itself: set ``record_exp``).
     """
+    if isinstance(store, MaskingTrackerStore):
+        # Its Redis copies expire within a day: only the inner store is purged.
+        store = store.inner
     if isinstance(store, RedisTrackerStore):
         raise RetentionError("Redis keeps a conversation for record_exp seconds; set record_exp in the endpoints file")
     if not isinstance(store, SQLTrackerStore):
@@ -111,6 +115,8 @@ def delete_conversation(store: TrackerStore, sender_id: str) -> int:
     Raises:
         RetentionError: The store is neither SQL nor Redis.
     """
+    if isinstance(store, MaskingTrackerStore):
+        store = store.inner
     if isinstance(store, SQLTrackerStore):
         events = _sql_events(store)
         with store.engine.begin() as connection:
@@ -132,6 +138,8 @@ def forget_customer(sender_id: str, trackers: TrackerStore, tickets: TicketStore
         RetentionError: The tracker store cannot delete a conversation.
     """
     erased: ForgetResult = tickets.forget_sender(sender_id)
+    # The Redis copy first: left behind, the next turn would write it back.
+    copies = trackers.drop_copy(sender_id) if isinstance(trackers, MaskingTrackerStore) else 0
     events = delete_conversation(trackers, sender_id)
     logger.info("forgot a customer: %s events, %s tickets, %s handoffs", events, erased.tickets, erased.handoffs)
-    return ForgetReport(tracker_events=events, tickets=erased.tickets, handoffs=erased.handoffs)
+    return ForgetReport(tracker_events=events, copies=copies, tickets=erased.tickets, handoffs=erased.handoffs)

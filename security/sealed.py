@@ -10,6 +10,10 @@ and nothing else. A value sealed with another key, altered, or older than
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+
 from cryptography.fernet import Fernet, InvalidToken
 
 from security.config import ConfigError, field_key
@@ -26,9 +30,28 @@ def _fernet(key: str | None) -> Fernet:
         raise ConfigError(f"JIEBEI_FIELD_KEY is not a Fernet key (32 bytes, url-safe base64): {error}") from None
 
 
+# A Fernet token: version 0x80 ("gAAAAA" in base64), timestamp, IV, at least
+# one AES block, HMAC; url-safe base64 without spaces.
+_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-]{70,}={0,2}")
+_FERNET_OVERHEAD = 57  # version 1 + timestamp 8 + IV 16 + HMAC 32 bytes
+
+
 def is_sealed(value: object) -> bool:
-    """Whether ``value`` is a sealed string (masking leaves those alone)."""
-    return isinstance(value, str) and value.startswith(PREFIX)
+    """Whether ``value`` has the shape of a sealed value (masking leaves only those alone).
+
+    A message that merely starts with the prefix is not one: the rest must
+    be a well-formed Fernet token, so free text cannot dodge the masking.
+    """
+    if not isinstance(value, str) or not value.startswith(PREFIX):
+        return False
+    token = value[len(PREFIX) :]
+    if not _TOKEN.fullmatch(token):
+        return False
+    try:
+        size = len(base64.urlsafe_b64decode(token))
+    except (binascii.Error, ValueError):
+        return False
+    return size >= _FERNET_OVERHEAD + 16 and (size - _FERNET_OVERHEAD) % 16 == 0
 
 
 def seal(value: str, key: str | None = None) -> str:

@@ -25,9 +25,10 @@ class TokenError(ValueError):
 
 @dataclass(frozen=True)
 class Customer:
-    """Who a verified token names."""
+    """Who a verified token names, and until when (UNIX seconds)."""
 
     customer_id: str
+    expires_at: float = 0.0
 
 
 def verify(token: str | None, secret: str) -> Customer:
@@ -56,7 +57,7 @@ def verify(token: str | None, secret: str) -> Customer:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not _CUSTOMER_ID.fullmatch(subject):
         raise TokenError("the token names no valid customer id")
-    return Customer(customer_id=subject)
+    return Customer(customer_id=subject, expires_at=float(claims["exp"]))
 
 
 def issue(customer_id: str, secret: str, lifetime_seconds: int = 3600, now: float | None = None) -> str:

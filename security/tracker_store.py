@@ -41,7 +41,6 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
-import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
@@ -97,16 +96,37 @@ class AppendingSQLTrackerStore(SQLTrackerStore):
     being the count stored since the last session start, which is only right
     when the tracker was read from that same store. A tracker read from the
     fallback copy may count one event more or fewer, and events were
-    written twice or lost. Timestamps do not depend on where it was read.
+    written twice or lost. Here the newest stored event is found in the
+    tracker (same timestamp and type) and what follows it is appended;
+    only when it is not there (a tracker that never saw it) do timestamps
+    decide, which a clock of another machine could skew.
     """
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        newest = (
-            session.query(sa.func.max(self.SQLEvent.timestamp))
-            .filter(self.SQLEvent.sender_id == tracker.sender_id)
-            .scalar()
+    def newest_stored(self, session: Any, sender_id: str) -> tuple[float, str] | None:
+        """Timestamp and type of the conversation's newest stored event."""
+        row = (
+            session.query(self.SQLEvent.timestamp, self.SQLEvent.type_name)
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .first()
         )
-        return iter([event for event in tracker.events if newest is None or event.timestamp > newest])
+        return None if row is None else (float(row[0]), str(row[1]))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        events = list(tracker.events)
+        newest = self.newest_stored(session, tracker.sender_id)
+        if newest is None:
+            return iter(events)
+        for index in range(len(events) - 1, -1, -1):
+            if (events[index].timestamp, events[index].type_name) == newest:
+                return iter(events[index + 1 :])
+        logger.warning("conversation %s: its newest stored event is not in the tracker", tracker.sender_id)
+        return iter([event for event in events if event.timestamp > newest[0]])
+
+    def newest_timestamp(self, sender_id: str) -> float | None:
+        with self.session_scope() as session:
+            newest = self.newest_stored(session, sender_id)
+        return None if newest is None else newest[0]
 
 
 def build_inner_store(
@@ -264,8 +284,29 @@ class MaskingTrackerStore(TrackerStore):
             return await read(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        copy_or_stored = await self._fallback_copy(sender_id) or await self._from_inner(self._inner.retrieve, sender_id)
-        return self._read(copy_or_stored)
+        copy = await self._fallback_copy(sender_id)
+        if copy is not None and self._copy_is_stale(copy):
+            copy = None
+        return self._read(copy or await self._from_inner(self._inner.retrieve, sender_id))
+
+    def _copy_is_stale(self, copy: DialogueStateTracker) -> bool:
+        """Whether the inner store has events newer than the copy (its refresh was lost)."""
+        if not isinstance(self._inner, AppendingSQLTrackerStore) or not copy.events:
+            return False
+        try:
+            newest = self._inner.newest_timestamp(copy.sender_id)
+        except Exception:  # noqa: BLE001 - the inner store is down: the copy is all there is
+            return False
+        if newest is not None and newest > copy.events[-1].timestamp:
+            logger.warning("the fallback copy of %s is older than the database: not used", copy.sender_id)
+            return True
+        return False
+
+    def drop_copy(self, sender_id: str) -> int:
+        """Deletes the fallback copy of a conversation; returns how many keys went (0 or 1)."""
+        if not isinstance(self._fallback, RedisTrackerStore):
+            return 0
+        return int(self._fallback.red.delete(self._fallback.key_prefix + sender_id))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         # Every session: the inner store has them (the copy holds the current one only).

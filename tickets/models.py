@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -209,13 +210,13 @@ class Ticket:
 FORGOTTEN_DESCRIPTION = "（已按客户要求删除）"
 
 
-def forgotten_sender(sender_id: str) -> str:
-    """The pseudonym that replaces a forgotten customer's id on their tickets.
+def forgotten_pseudonym() -> str:
+    """A random id that replaces a forgotten customer's id on one of their tickets.
 
-    Deterministic, so the ticket numbers and statuses stay countable, but it
-    does not lead back to the customer.
+    Random, not derived from the id: whoever holds the customer list must not
+    be able to find their tickets again.
     """
-    return "forgotten-" + hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]
+    return "forgotten-" + secrets.token_hex(8)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from tickets.models import (
     TicketStatus,
     check_handoff_summary,
     check_idempotency_key,
-    forgotten_sender,
+    forgotten_pseudonym,
 )
 from tickets.numbers import new_ticket_number, normalize_ticket_number
 from tickets.schema import handoffs_table, tickets_table
@@ -184,14 +184,17 @@ def _new_ticket(form: AppealForm, number: str, now: datetime) -> Ticket:
     )
 
 
-def _erased(pseudonym: str, now: datetime) -> dict[str, Any]:
-    """The column values of a ticket whose customer was forgotten."""
+def _erased(now: datetime) -> dict[str, Any]:
+    """The column values of a ticket whose customer was forgotten (a fresh pseudonym each call)."""
     return {
-        "sender_id": pseudonym,
+        "sender_id": forgotten_pseudonym(),
+        # The key was a fingerprint of the form (phone and description included).
+        "idempotency_key": forgotten_pseudonym(),
         "phone": None,
         "description": FORGOTTEN_DESCRIPTION,
         "contested_text": None,
         "diagnosis_summary": "",
+        "resolution_note": None,
         "updated_at": now,
     }
 
@@ -298,15 +301,13 @@ class InMemoryTicketStore:
 
     def forget_sender(self, sender_id: str) -> ForgetResult:
         _check_sender(sender_id)
-        pseudonym = forgotten_sender(sender_id)
         with self._lock:
             numbers = [number for number, ticket in self._tickets.items() if ticket.sender_id == sender_id]
             for number in numbers:
-                self._tickets[number] = replace(self._tickets[number], **_erased(pseudonym, self._clock()))
-            self._by_key = {
-                ((pseudonym if owner == sender_id else owner), key): number
-                for (owner, key), number in self._by_key.items()
-            }
+                erased = _erased(self._clock())
+                erased.pop("idempotency_key")  # tickets of this store do not carry it
+                self._tickets[number] = replace(self._tickets[number], **erased)
+            self._by_key = {(owner, key): n for (owner, key), n in self._by_key.items() if owner != sender_id}
             kept = [handoff for handoff in self._handoffs if handoff.sender_id != sender_id]
             deleted = len(self._handoffs) - len(kept)
             self._handoffs = kept
@@ -592,11 +593,14 @@ class SqlTicketStore:
     def forget_sender(self, sender_id: str) -> ForgetResult:
         _check_sender(sender_id)
         with self._transaction() as connection:
-            tickets = connection.execute(
-                tickets_table.update()
-                .where(tickets_table.c.sender_id == sender_id)
-                .values(**_erased(forgotten_sender(sender_id), self._clock()))
-            ).rowcount
+            ids = connection.execute(
+                sa.select(tickets_table.c.id).where(tickets_table.c.sender_id == sender_id)
+            ).scalars().all()
+            for ticket_id in ids:  # one pseudonym per ticket
+                connection.execute(
+                    tickets_table.update().where(tickets_table.c.id == ticket_id).values(**_erased(self._clock()))
+                )
+            tickets = len(ids)
             handoffs = connection.execute(
                 handoffs_table.delete().where(handoffs_table.c.sender_id == sender_id)
             ).rowcount

@@ -75,7 +75,8 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         # that embed the widget need CORS to load it.
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Cache-Control", "no-cache")
+        if not any(line.lower().startswith(b"cache-control") for line in getattr(self, "_headers_buffer", [])):
+            self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
@@ -118,6 +119,8 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
             new_customer = customer if is_new else None
         body = text.replace(TOKEN_PLACEHOLDER, html.escape(token, quote=True)).encode("utf-8")
         self.send_response(HTTPStatus.OK)
+        if token:
+            self.send_header("Cache-Control", "no-store, private")  # the page carries a bearer token
         if new_customer is not None:
             self.send_header("Set-Cookie", f"{DEMO_COOKIE}={new_customer}; Path=/; HttpOnly; SameSite=Lax")
         self.send_header("Content-Type", "text/html; charset=utf-8")

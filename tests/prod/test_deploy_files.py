@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from devstack.prod import ENTRYPOINT, ProdConfig, Topology
+from devstack.prod import ENTRYPOINT, SECRET_NAMES, ProdConfig, Topology, render_nginx
 
 K8S = Path("deploy/k8s")
 ROLES = set(re.findall(r"^  (\w+)\)$", ENTRYPOINT.read_text(encoding="utf-8"), flags=re.MULTILINE))
@@ -75,13 +75,40 @@ def test_make_prod_gives_the_replicas_the_same_variables(tmp_path):
 
     assert rasa.command == [str(ENTRYPOINT), "rasa"]
     assert needed <= set(rasa.env)
-    assert "JIEBEI_FIELD_KEY" not in rasa.env  # only the action servers open sealed values
+
+
+def test_make_prod_gives_each_process_only_its_own_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIEBEI_FIELD_KEY", "from-the-makefile-" * 3)  # make exports the local ones
+    topology = Topology(ProdConfig.for_tests(tmp_path, Path("models/current.tar.gz")))
+    secrets = set(SECRET_NAMES) | {"DATABASE_URL", "TRACKER_DB_PASSWORD", "RASA_API_JWT_SECRET"}
+
+    held = {
+        server.name: secrets & set(server.env)
+        for server in (topology._rasa("rasa-1"), topology._action_server("actions-1"), topology._widget(),
+                       topology._redis(), topology._nginx())
+    }  # fmt: skip
+
+    assert held == {
+        "rasa-1": {"JIEBEI_ACTION_TOKEN", "JIEBEI_CHAT_JWT_SECRET", "REDIS_PASSWORD", "TRACKER_DB_PASSWORD"},
+        "actions-1": {"JIEBEI_ACTION_TOKEN", "JIEBEI_FIELD_KEY", "DATABASE_URL"},
+        "widget": {"JIEBEI_CHAT_JWT_SECRET"},
+        "redis": set(),
+        "nginx": set(),
+    }
+    assert topology.config.secrets["REDIS_PASSWORD"] not in " ".join(topology._redis().command)
 
 
 def test_only_the_action_servers_hold_the_field_key():
     holders = {name for name, c in containers().items() if "JIEBEI_FIELD_KEY" in provided_env(c)}
 
     assert holders == {"jiebei-actions/actions"}
+
+
+def test_the_public_widget_pod_cannot_sign_customer_tokens():
+    widget = containers()["jiebei-widget/widget"]
+
+    assert "JIEBEI_CHAT_JWT_SECRET" not in {item["name"] for item in widget.get("env", [])}
+    assert {"name": "JIEBEI_CHAT_AUTH", "value": "anonymous"} in widget["env"]
 
 
 def test_secrets_come_from_the_secret_never_from_a_literal():
@@ -91,3 +118,16 @@ def test_secrets_come_from_the_secret_never_from_a_literal():
         for item in container.get("env", []):
             if item["name"] in secret_names:
                 assert "secretKeyRef" in item.get("valueFrom", {}), (name, item["name"])
+
+
+def test_every_proxied_location_sets_the_client_address_itself(tmp_path):
+    # nginx inherits proxy_set_header only into locations that set none: a
+    # location with its own Connection header would pass on the client's
+    # X-Forwarded-For, and the replicas' per-address limits would trust it.
+    conf = render_nginx(ProdConfig.for_tests(tmp_path, Path("models/current.tar.gz")), tmp_path)
+    public = conf[conf.index("listen 127.0.0.1:") : conf.index("# The action servers")]
+    locations = re.findall(r"location [^{]+\{(.*?)\n        \}", public, flags=re.DOTALL)
+    proxied = [body for body in locations if "proxy_pass" in body]
+
+    assert len(proxied) == 3
+    assert all("proxy_set_header X-Forwarded-For $remote_addr;" in body for body in proxied)

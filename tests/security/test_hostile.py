@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -168,6 +169,15 @@ def test_a_malformed_call_with_the_token_gets_400_and_a_reason(hostile, action_t
     assert (reply.status, reply.json()) == (400, {"error": reason})
 
 
+def test_a_compressed_call_is_refused_rather_than_inflated(hostile, action_token, field_key):
+    body = zlib.compress(action_call("deflated", seal(PHONE, field_key)))
+
+    reply = post_action(hostile, body, {"Authorization": f"Bearer {action_token}", "Content-Encoding": "deflate"})
+
+    assert (reply.status, reply.json()) == (415, {"error": "compressed bodies are not accepted"})
+    assert hostile.tickets_of("deflated") == []
+
+
 def test_an_error_reply_never_echoes_the_request(hostile, action_token):
     call = json.loads(action_call("echo-sender", PHONE, action="action_check_appeal_status"))
     call["tracker"]["latest_message"] = f"not a mapping {PHONE}"  # the action fails on this deep inside
@@ -180,11 +190,13 @@ def test_an_error_reply_never_echoes_the_request(hostile, action_token):
 
 
 def test_the_action_server_listens_on_loopback_only(hostile):
-    listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    port_hex = f"{hostile.action_port:04X}"
-    addresses = {line.split()[1].split(":")[0] for line in listening if line.split()[1].endswith(f":{port_hex}")}
+    def local_addresses(table: str) -> set[str]:
+        rows = Path(table).read_text().splitlines()[1:]
+        port_hex = f":{hostile.action_port:04X}"
+        return {row.split()[1].rsplit(":", 1)[0] for row in rows if row.split()[1].endswith(port_hex)}
 
-    assert addresses == {"0100007F"}  # 127.0.0.1, little-endian
+    assert local_addresses("/proc/net/tcp") == {"0100007F"}  # 127.0.0.1, little-endian
+    assert local_addresses("/proc/net/tcp6") == set()  # and nothing on IPv6
 
 
 # ------------------------------------------------------------------ REST: who
@@ -399,6 +411,24 @@ async def test_the_widget_cannot_connect_without_a_valid_token(hostile, token):
     await _close(client)
 
     assert refusal == {"message": "unauthorized"}
+
+
+async def test_an_open_socket_does_not_outlive_its_token(hostile):
+    customer = hostile.new_customer()
+    client, refusal = await _open(hostile, hostile.token(customer, lifetime=3))
+    replies: asyncio.Queue[dict] = asyncio.Queue()
+    client.on("bot_uttered", replies.put_nowait)
+    try:
+        assert refusal is None
+        await client.emit("session_request", {})
+        await asyncio.sleep(4)
+        await client.emit("user_uttered", {"message": "你好"})
+        reply = await asyncio.wait_for(replies.get(), 30)
+    finally:
+        await _close(client)
+
+    assert "登录已经过期" in reply["text"]
+    assert hostile.events_of(customer) == []
 
 
 async def test_the_widget_session_is_the_customer_whatever_id_it_asks_for(hostile):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.appeal import read_mobile
 from security.pii import SensitiveKind, mask_json, mask_personal_data, scrub_sensitive
 
 ID_NUMBER = "11010519491231002X"
@@ -34,6 +35,10 @@ def test_scrubbing_leaves_ordinary_numbers_and_phones_alone():
         ("电话138 1234 5678", "电话138 **** 5678", SensitiveKind.PHONE),
         ("+86-138-1234-5678", "+86-138-****-5678", SensitiveKind.PHONE),
         ("008613812345678", "0086138****5678", SensitiveKind.PHONE),
+        ("1 3 8 1 2 3 4 5 6 7 8", "1 3 8 * * * * 5 6 7 8", SensitiveKind.PHONE),
+        ("138 1234  5678", "138 ****  5678", SensitiveKind.PHONE),
+        ("(138)1234-5678", "(138)****-5678", SensitiveKind.PHONE),
+        ("138-1234 - 5678", "138-**** - 5678", SensitiveKind.PHONE),
         ("手机１３８１２３４５６７８", "手机１３８****５６７８", SensitiveKind.PHONE),
         (f"身份证{ID_NUMBER}", "身份证" + "*" * 18, SensitiveKind.ID_CARD),
         (f"卡号{CARD_NUMBER}", "卡号" + "*" * 19, SensitiveKind.BANK_CARD),
@@ -64,6 +69,12 @@ def test_personal_data_is_masked_in_place(text, expected, kind):
 )
 def test_ordinary_numbers_are_not_masked(text):
     assert mask_personal_data(text).text == text
+
+
+@pytest.mark.parametrize("text", ["1 3 8 1 2 3 4 5 6 7 8", "138 1234  5678", "(138)1234-5678", "138-1234 - 5678"])
+def test_every_number_the_appeal_form_accepts_is_masked(text):
+    assert read_mobile(text).number == "13812345678"
+    assert "1234" not in mask_personal_data(text).text.replace(" ", "").replace("-", "")
 
 
 def test_json_is_masked_everywhere_but_in_kept_strings():

@@ -16,6 +16,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from security import retention
 from security.cli import cli
+from security.tracker_store import MaskingTrackerStore
+from tests.support import servers
 from tests.support.postgres import PG_USER, PostgresServer, start_or_skip
 from tickets import AppealForm, SqlTicketStore
 
@@ -53,15 +55,24 @@ def databases(postgres: PostgresServer, request: pytest.FixtureRequest) -> dict[
 
 
 @pytest.fixture()
-def trackers(databases: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> SQLTrackerStore:
+def trackers(databases: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> MaskingTrackerStore:
     for name, value in databases.items():
         monkeypatch.setenv(name, value)
     store = retention.tracker_store_from_endpoints("endpoints.postgres.yml")
-    assert isinstance(store, SQLTrackerStore)
+    assert isinstance(store, MaskingTrackerStore) and isinstance(store.inner, SQLTrackerStore)
     return store
 
 
-def save_conversation(store: SQLTrackerStore, sender: str, *times: float) -> None:
+@pytest.fixture()
+def redis_port() -> Iterator[int]:
+    port = servers.free_port()
+    redis = servers.redis_server(port)
+    redis.start(timeout=30)
+    yield port
+    redis.stop()
+
+
+def save_conversation(store: MaskingTrackerStore, sender: str, *times: float) -> None:
     """Saves a conversation with a greeting at each of ``times`` (UNIX seconds)."""
     events = [
         event
@@ -74,7 +85,7 @@ def save_conversation(store: SQLTrackerStore, sender: str, *times: float) -> Non
     asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, Domain.empty().slots)))
 
 
-def stored_senders(store: SQLTrackerStore) -> set[str]:
+def stored_senders(store: MaskingTrackerStore) -> set[str]:
     return set(asyncio.run(store.keys()))
 
 
@@ -112,10 +123,30 @@ def test_forgetting_a_customer_removes_the_conversation_ticket_details_and_hando
 
     report = retention.forget_customer("cust-1", trackers, tickets)
 
-    assert report == retention.ForgetReport(tracker_events=2, tickets=1, handoffs=1)
+    assert report == retention.ForgetReport(tracker_events=2, copies=0, tickets=1, handoffs=1)
     assert stored_senders(trackers) == {"cust-2"}
     assert tickets.get_ticket_for_staff(number).phone is None
     assert tickets.list_handoffs() == []
+
+
+def test_forgetting_removes_the_redis_copy_too_so_the_next_turn_cannot_write_it_back(
+    databases, monkeypatch, redis_port
+):
+    for name, value in {
+        **databases,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(redis_port),
+        "REDIS_PASSWORD": "",
+    }.items():
+        monkeypatch.setenv(name, value)
+    store = retention.tracker_store_from_endpoints("endpoints.prod.yml")
+    save_conversation(store, "cust-5", NOW)
+    assert asyncio.run(store.retrieve("cust-5")) is not None
+
+    report = retention.forget_customer("cust-5", store, SqlTicketStore(databases["DATABASE_URL"]))
+
+    assert (report.tracker_events, report.copies) == (2, 1)
+    assert asyncio.run(store.retrieve("cust-5")) is None
 
 
 def test_the_forget_command_says_what_it_removed(trackers, databases):

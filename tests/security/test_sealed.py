@@ -22,9 +22,12 @@ def test_a_sealed_value_opens_with_its_key_only():
     assert unseal(sealed, OTHER_KEY) is None
 
 
-@pytest.mark.parametrize("value", [None, 13812345678, "13812345678", PREFIX + "not-a-token", PREFIX])
-def test_anything_else_does_not_open(value):
+@pytest.mark.parametrize(
+    "value", [None, 13812345678, "13812345678", PREFIX + "not-a-token", PREFIX, PREFIX + "gAAAAA13812345678"]
+)
+def test_anything_else_does_not_open_and_is_not_taken_for_sealed(value):
     assert unseal(value, KEY) is None
+    assert not is_sealed(value)
 
 
 def test_an_altered_value_does_not_open():

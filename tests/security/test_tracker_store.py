@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from cryptography.fernet import Fernet
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from security.sealed import seal
 from security.tracker_store import MaskingTrackerStore
 
 DOMAIN = Domain.load("domain.yml")
 PHONE = "13812345678"
-SEALED = "sealed:v1:gAAAAAB13812345678"
+SEALED = seal(PHONE, Fernet.generate_key().decode("ascii"))
 
 
 def conversation() -> DialogueStateTracker:
@@ -52,6 +54,19 @@ async def test_the_inner_store_is_configured_like_any_tracker_store():
     assert list(await store.keys()) == ["cust-1"]
     assert await store.retrieve_full_tracker("cust-1") is not None
     assert store.domain is DOMAIN
+
+
+async def test_text_that_only_looks_sealed_is_masked():
+    store = MaskingTrackerStore(domain=DOMAIN)
+    tracker = DialogueStateTracker.from_events(
+        "cust-2",
+        [UserUttered(f"sealed:v1: 我的手机{PHONE}", {"name": "inform", "confidence": 1.0})],
+        slots=DOMAIN.slots,
+    )
+
+    await store.save(tracker)
+
+    assert (await store.retrieve("cust-2")).events[0].text == "sealed:v1: 我的手机138****5678"
 
 
 async def test_events_read_from_the_store_are_not_masked_again_but_new_ones_are():

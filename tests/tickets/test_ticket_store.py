@@ -14,7 +14,6 @@ from tickets.models import (
     SubmitOutcome,
     TicketNotFoundError,
     TicketStatus,
-    forgotten_sender,
 )
 from tickets.numbers import is_ticket_number
 from tickets.store import TicketNumberExhaustedError
@@ -221,10 +220,22 @@ def test_forgetting_a_customer_erases_their_personal_fields_and_handoffs(make_st
     assert (erased.number, erased.status, erased.contested_cause_id) == (mine.number, mine.status, "OVERDUE_RECORD")
     assert (erased.phone, erased.contested_text, erased.diagnosis_summary) == (None, None, "")
     assert erased.description == FORGOTTEN_DESCRIPTION
-    assert erased.sender_id == forgotten_sender("conv-1") != "conv-1"
+    assert erased.sender_id.startswith("forgotten-") and "conv-1" not in erased.sender_id
+    assert erased.resolution_note is None
     assert store.list_tickets("conv-1") == []
     assert store.get_ticket_for_staff(theirs.number) == theirs
     assert [handoff.sender_id for handoff in store.list_handoffs()] == ["conv-2"]
+
+
+def test_two_tickets_of_one_forgotten_customer_do_not_share_a_pseudonym(make_store):
+    store = make_store()
+    first = store.submit_appeal(appeal("conv-1"), "key-1").ticket
+    second = store.submit_appeal(appeal("conv-1", description="另一条申诉的说明"), "key-2").ticket
+
+    store.forget_sender("conv-1")
+
+    pseudonyms = {store.get_ticket_for_staff(t.number).sender_id for t in (first, second)}
+    assert len(pseudonyms) == 2
 
 
 def test_forgetting_an_unknown_customer_changes_nothing(make_store):
