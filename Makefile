@@ -94,7 +94,7 @@ prod-status: $(STAMP) ## show the processes of `make prod` and their memory
 test: lint audit k8s-check test-unit validate test-stories test-nlu ## run the whole test suite
 	@echo "all test stages passed"
 
-test-unit: $(STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests
+test-unit: $(STAMP) $(TOOLS_STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests (the load test needs Locust from .venv-tools)
 	$(PY) -m pytest
 
 validate: $(STAMP) ## rasa data validate; every warning is an error (see the script)

@@ -138,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tempfile.mkdtemp(prefix="bench-prod-"))
         root.chmod(0o755)
         config = ProdConfig.for_tests(root, model, rasa_replicas=replicas)
-        config.nginx_rate = "10000r/s"
-        config.replica_env = {"JIEBEI_CLIENT_RATE": "1000000/1", "JIEBEI_SENDER_RATE": "1000000/1"}
+        config.lift_limits()  # every client comes from 127.0.0.1
         topology = Topology(config)
         print(f"{replicas} replica(s): starting ...", flush=True)
         topology.start()

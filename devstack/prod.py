@@ -102,7 +102,7 @@ class ProdConfig:
         secrets: The secrets, by environment variable name.
         postgres_dir: PostgreSQL's folder (``<root>/postgres`` when None);
             PostgreSQL runs as its own user, which must be able to reach it.
-        nginx_rate: nginx's limit per client address.
+        nginx_rate / nginx_burst: nginx's limit per client address.
         replica_env: Extra environment of the Rasa replicas (a load test
             from one address lifts their per-address limit).
     """
@@ -116,6 +116,7 @@ class ProdConfig:
     secrets: dict[str, str] = field(default_factory=dict)
     postgres_dir: Path | None = None
     nginx_rate: str = "5r/s"
+    nginx_burst: int = 20
     replica_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -159,6 +160,14 @@ class ProdConfig:
         ports.update({f"actions-{i}": pick(150 + i) for i in range(1, self.action_replicas + 1)})
         return ports
 
+    def lift_limits(self) -> None:
+        """No per-address limits: a load test or benchmark sends everything from 127.0.0.1.
+
+        The limits themselves are tested by the security suite.
+        """
+        self.nginx_rate, self.nginx_burst = "100000r/s", 100000
+        self.replica_env = {"JIEBEI_CLIENT_RATE": "1000000/1", "JIEBEI_SENDER_RATE": "1000000/1"}
+
     def replicas(self, kind: str) -> list[str]:
         """Names of the replicas of ``kind`` ("rasa" or "actions"), in order."""
         numbered = [name for name in self.ports if name.startswith(f"{kind}-") and name[len(kind) + 1 :].isdigit()]
@@ -200,6 +209,7 @@ def render_nginx(config: ProdConfig, prefix: Path) -> str:
         "@PREFIX@": str(prefix),
         "@PUBLIC_PORT@": str(config.public_port),
         "@RATE@": config.nginx_rate,
+        "@BURST@": str(config.nginx_burst),
         "@WIDGET_PORT@": str(config.ports["widget"]),
         "@ACTION_LB_PORT@": str(config.ports["actions-lb"]),
         "@RASA_SERVERS@": servers("rasa", "max_fails=1 fail_timeout=10s"),

@@ -33,10 +33,7 @@ def topology() -> Iterator[Topology]:
     root = Path(tempfile.mkdtemp(prefix="prod-topology-"))
     root.chmod(0o755)
     config = ProdConfig.for_tests(root, servers.MODEL)
-    # Every test client comes from 127.0.0.1: lift the per-address limits
-    # (the security suite tests them) so the load test measures the topology.
-    config.nginx_rate = "10000r/s"
-    config.replica_env = {"JIEBEI_CLIENT_RATE": "1000000/1", "JIEBEI_SENDER_RATE": "1000000/1"}
+    config.lift_limits()  # every client comes from 127.0.0.1
     prod = Topology(config)
     try:
         prod.check_prerequisites()
