@@ -15,22 +15,7 @@ from actions.diagnosis import (
 )
 from eligibility import load_engine
 from tests.actions.conftest import make_tracker, responses, slot_events
-
-GOOD_PROFILE = {
-    "zhima_score": 760,
-    "age": 30,
-    "is_student": False,
-    "identity_complete": True,
-    "has_overdue": False,
-    "high_debt": False,
-    "many_credit_inquiries": False,
-    "has_wangshangdai": False,
-    "active_account": True,
-    "account_risk_warning": False,
-    "other_account_has_jiebei": False,
-    "income_info_authorized": True,
-    "shows_xinyongdai": False,
-}
+from tests.support.simulator import NOTHING_EXPLAINS_IT
 
 
 def form_tracker(text, intent, facts, asked=(), pending=None, slots=None):
@@ -256,7 +241,7 @@ async def test_answer_to_the_last_question_is_still_validated(dispatcher, domain
 
 
 async def test_wangshangdai_is_explained_first_for_a_good_profile_with_wangshangdai(dispatcher, domain):
-    facts = {**GOOD_PROFILE, "has_wangshangdai": True}
+    facts = {**NOTHING_EXPLAINS_IT, "has_wangshangdai": True}
     tracker = make_tracker("是的", "affirm", slots={"diagnosis_facts": facts})
 
     events = await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
@@ -270,7 +255,7 @@ async def test_wangshangdai_is_explained_first_for_a_good_profile_with_wangshang
 
 
 async def test_nothing_explained_means_policy_adjustment_and_an_appeal_offer(dispatcher, domain):
-    tracker = make_tracker("没有", "deny", slots={"diagnosis_facts": GOOD_PROFILE})
+    tracker = make_tracker("没有", "deny", slots={"diagnosis_facts": NOTHING_EXPLAINS_IT})
 
     events = await ActionExplainDiagnosis().run(dispatcher, tracker, domain)
 

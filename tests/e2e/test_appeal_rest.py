@@ -14,25 +14,12 @@ import sys
 import pytest
 
 from tests.support.rest import first_cause, run_diagnosis, send, texts
+from tests.support.simulator import NOTHING_EXPLAINS_IT
 
 pytestmark = pytest.mark.integration
 
 TICKET = re.compile(r"JB[0-9A-Z]{6}")
 PHONE = "13812341234"
-NOTHING_EXPLAINS_IT = {
-    "has_overdue": False,
-    "high_debt": False,
-    "active_account": True,
-    "many_credit_inquiries": False,
-    "income_info_authorized": True,
-    "has_wangshangdai": False,
-    "identity_complete": True,
-    "age": 35,
-    "is_student": False,
-    "account_risk_warning": False,
-    "other_account_has_jiebei": False,
-    "shows_xinyongdai": False,
-}
 
 
 def staff_cli(stack, *args: str) -> subprocess.CompletedProcess[str]:
