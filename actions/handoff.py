@@ -98,5 +98,5 @@ class ActionHumanHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_not_recorded")
             return []
         logger.info("handoff %s recorded for %s", handoff.id, tracker.sender_id)
-        dispatcher.utter_message(response="utter_handoff_recorded", reference=handoff.id)
+        dispatcher.utter_message(response="utter_handoff_recorded", reference=handoff.reference)
         return []

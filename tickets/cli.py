@@ -106,7 +106,7 @@ def set_status_command(
 @cli.command("handoffs")
 @click.pass_context
 def handoffs_command(ctx: click.Context) -> None:
-    """List requests for a human agent, newest first (id, time, sender, ticket, summary)."""
+    """List requests for a human agent, newest first (reference, time, sender, ticket, summary)."""
     with _store_errors():
         lines = staff.list_handoffs(_store(ctx))
     for line in lines:

@@ -255,11 +255,12 @@ class Handoff:
     """A request to talk to a human agent.
 
     Attributes:
-        id: Database id.
+        id: Database id (staff only: it counts the requests).
         sender_id: Conversation that asked.
         summary: Short summary of the conversation for the agent.
         ticket_number: Related ticket, or None.
         created_at: Time of the request (UTC, timezone-aware).
+        reference: Random reference the user is told ("RG4T8KWD").
     """
 
     id: int
@@ -267,3 +268,4 @@ class Handoff:
     summary: str
     ticket_number: str | None
     created_at: datetime
+    reference: str

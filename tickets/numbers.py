@@ -28,6 +28,18 @@ def new_ticket_number() -> str:
     return PREFIX + body
 
 
+HANDOFF_PREFIX = "RG"
+
+
+def new_handoff_reference() -> str:
+    """Draw a random reference for a handoff request, e.g. ``"RG4T8KWD"``.
+
+    Random like ticket numbers, so a reference tells nothing about how many
+    requests there were.
+    """
+    return HANDOFF_PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+
+
 def normalize_ticket_number(text: str) -> str:
     """Turn a number as typed or dictated into its canonical form.
 

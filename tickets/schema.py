@@ -54,5 +54,7 @@ handoffs_table = sa.Table(
     sa.Column("summary", sa.String(MAX_SUMMARY), nullable=False),
     sa.Column("ticket_number", sa.String(16), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reference", sa.String(16), nullable=False),
+    sa.UniqueConstraint("reference", name="uq_handoffs_reference"),
     sa.Index("ix_handoffs_sender_id", "sender_id"),
 )

@@ -54,7 +54,7 @@ def format_handoff_line(handoff: Handoff) -> str:
     """Format a handoff request as one line of a listing (tab-separated)."""
     return "\t".join(
         (
-            str(handoff.id),
+            handoff.reference,
             handoff.created_at.strftime(_TIME_FORMAT),
             handoff.sender_id,
             handoff.ticket_number or "-",

@@ -39,7 +39,7 @@ from tickets.models import (
     check_idempotency_key,
     forgotten_pseudonym,
 )
-from tickets.numbers import new_ticket_number, normalize_ticket_number
+from tickets.numbers import new_handoff_reference, new_ticket_number, normalize_ticket_number
 from tickets.schema import handoffs_table, tickets_table
 
 logger = logging.getLogger(__name__)
@@ -285,12 +285,15 @@ class InMemoryTicketStore:
         check_handoff_summary(summary)
         number = None if ticket_number is None else normalize_ticket_number(ticket_number)
         with self._lock:
+            taken = {handoff.reference for handoff in self._handoffs}
+            reference = next(r for r in iter(new_handoff_reference, None) if r not in taken)
             handoff = Handoff(
                 id=len(self._handoffs) + 1,
                 sender_id=sender_id,
                 summary=summary,
                 ticket_number=number,
                 created_at=self._clock(),
+                reference=reference,
             )
             self._handoffs.append(handoff)
         return handoff
@@ -345,6 +348,7 @@ def _handoff_from_row(row: Any) -> Handoff:
         summary=row.summary,
         ticket_number=row.ticket_number,
         created_at=_as_utc(row.created_at),
+        reference=row.reference,
     )
 
 
@@ -567,21 +571,30 @@ class SqlTicketStore:
         _check_sender(sender_id)
         check_handoff_summary(summary)
         number = None if ticket_number is None else normalize_ticket_number(ticket_number)
-        with self._transaction() as connection:
-            result = connection.execute(
-                handoffs_table.insert().values(
-                    sender_id=sender_id,
-                    summary=summary,
-                    ticket_number=number,
-                    created_at=self._clock(),
-                )
-            )
-            (handoff_id,) = result.inserted_primary_key
-            row = connection.execute(
-                sa.select(handoffs_table).where(handoffs_table.c.id == handoff_id)
-            ).one()
-        logger.info("handoff %s requested by sender %s", handoff_id, sender_id)
-        return _handoff_from_row(row)
+        for _ in range(self._max_number_attempts):
+            try:
+                with self._transaction() as connection:
+                    result = connection.execute(
+                        handoffs_table.insert().values(
+                            sender_id=sender_id,
+                            summary=summary,
+                            ticket_number=number,
+                            created_at=self._clock(),
+                            reference=new_handoff_reference(),
+                        )
+                    )
+                    (handoff_id,) = result.inserted_primary_key
+                    row = connection.execute(
+                        sa.select(handoffs_table).where(handoffs_table.c.id == handoff_id)
+                    ).one()
+            except sa_exc.IntegrityError:
+                logger.info("handoff reference collision; drawing another")
+                continue
+            logger.info("handoff %s requested by sender %s", row.reference, sender_id)
+            return _handoff_from_row(row)
+        raise TicketNumberExhaustedError(
+            f"no free handoff reference after {self._max_number_attempts} attempts"
+        )
 
     def list_handoffs(self) -> list[Handoff]:
         query = sa.select(handoffs_table).order_by(

@@ -112,7 +112,8 @@ async def test_handoff_is_recorded_and_the_user_told_how_it_proceeds(store, disp
     assert PHONE not in handoff.summary
     assert events == []
     assert responses(dispatcher) == ["utter_handoff_recorded"]
-    assert dispatcher.messages[0]["reference"] == handoff.id
+    assert dispatcher.messages[0]["reference"] == handoff.reference
+    assert re.fullmatch(r"RG[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", handoff.reference)
     assert PHONE not in caplog.text
 
 

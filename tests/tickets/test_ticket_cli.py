@@ -113,10 +113,10 @@ def test_set_status_of_unknown_ticket_exits_1_naming_it(store):
 
 
 def test_handoffs_lists_requests(store):
-    store.request_handoff("conv-1", "要求人工客服", "JB222222")
+    handoff = store.request_handoff("conv-1", "要求人工客服", "JB222222")
     result = run(store, "handoffs")
     assert result.exit_code == 0
-    assert result.stdout == "1\t2024-05-01 08:30 UTC\tconv-1\tJB222222\t要求人工客服\n"
+    assert result.stdout == f"{handoff.reference}\t2024-05-01 08:30 UTC\tconv-1\tJB222222\t要求人工客服\n"
 
 
 def test_unavailable_database_exits_3(closed_port):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tickets.migrate import VERSION_TABLE, current_revision, head_revision, upgrade_to_head
+from tickets.migrate import VERSION_TABLE, alembic_config, current_revision, head_revision, upgrade_to_head
 from tickets.schema import metadata
 
 
@@ -42,13 +43,29 @@ def test_migrated_schema_matches_the_table_descriptions(empty_engine):
     assert differences == []
 
 
+def test_handoffs_filed_before_references_get_one_each(empty_engine):
+    config = alembic_config()
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        for sender in ("conv-1", "conv-2"):
+            connection.execute(
+                sa.text("INSERT INTO handoffs (sender_id, summary, created_at) VALUES (:s, 'x', CURRENT_TIMESTAMP)"),
+                {"s": sender},
+            )
+    upgrade_to_head(empty_engine)
+    with empty_engine.connect() as connection:
+        references = connection.execute(sa.text("SELECT reference FROM handoffs")).scalars().all()
+    assert len(set(references)) == 2 and all(r.startswith("RG") and len(r) == 8 for r in references)
+
+
 def test_upgrading_twice_keeps_the_data(empty_engine):
     upgrade_to_head(empty_engine)
     with empty_engine.begin() as connection:
         connection.execute(
             sa.text(
-                "INSERT INTO handoffs (sender_id, summary, created_at) "
-                "VALUES ('conv-1', 'hello', CURRENT_TIMESTAMP)"
+                "INSERT INTO handoffs (sender_id, summary, created_at, reference) "
+                "VALUES ('conv-1', 'hello', CURRENT_TIMESTAMP, 'RG2345AB')"
             )
         )
     upgrade_to_head(empty_engine)
