@@ -5,7 +5,7 @@ two or three topics the classifier itself ranked highest for that message
 (an FAQ's share is the ``faq`` intent's confidence times the response
 selector's confidence for the key), as buttons, plus one for a person. A
 button for an FAQ sends ``/choose_faq{"faq_key": ...}``, which
-``action_answer_faq`` answers with that key's response.
+``action_answer_faq`` (actions/faq.py) answers.
 """
 
 from __future__ import annotations
@@ -98,23 +98,3 @@ class ActionSuggestTopics(Action):
         logger.info("suggested for %s: %s", tracker.sender_id, ",".join(labels) or "-")
         return []
 
-
-class ActionAnswerFaq(Action):
-    """Answers the FAQ key a topic button named."""
-
-    def name(self) -> str:
-        return "action_answer_faq"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[EventType]:
-        key = next(tracker.get_latest_entity_values(FAQ_KEY_ENTITY), None)
-        if key in topics()["faq"]:
-            dispatcher.utter_message(response=f"utter_faq/{key}")
-        else:
-            logger.warning("choose_faq from %s without a known faq_key: %r", tracker.sender_id, key)
-            dispatcher.utter_message(response="utter_ask_rephrase")
-        return []

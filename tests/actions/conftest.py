@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,9 +28,12 @@ def field_key(monkeypatch) -> str:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    """The project's domain as the action server receives it."""
+    """The project's domain as the action server receives it: with the FAQ answers of data/faq/."""
     with open("domain.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        domain = yaml.safe_load(handle)
+    for path in sorted(Path("data/faq").glob("*.yml")):
+        domain["responses"].update(yaml.safe_load(path.read_text(encoding="utf-8"))["responses"])
+    return domain
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 
-from actions.suggest import ActionAnswerFaq, ActionSuggestTopics, rank_topics, topic_button, topics
+from actions.suggest import ActionSuggestTopics, rank_topics, topic_button, topics
 from tests.actions.conftest import responses
 
 FAQ_DIR = Path(__file__).resolve().parents[2] / "data" / "faq"
@@ -72,19 +72,6 @@ def test_nothing_likely_asks_to_rephrase_and_offers_a_person(dispatcher, domain)
     asyncio.run(ActionSuggestTopics().run(dispatcher, tracker_with(latest), domain))
     assert responses(dispatcher) == ["utter_ask_rephrase"]
     assert dispatcher.messages[0]["buttons"] == [{"title": "转人工", "payload": "/human_handoff"}]
-
-
-def test_a_topic_button_answers_its_faq(dispatcher, domain):
-    latest = parse([("choose_faq", 1.0)])
-    entities = [{"entity": "faq_key", "value": "loan_purpose"}]
-    asyncio.run(ActionAnswerFaq().run(dispatcher, tracker_with(latest, entities), domain))
-    assert responses(dispatcher) == ["utter_faq/loan_purpose"]
-
-
-@pytest.mark.parametrize("entities", [[], [{"entity": "faq_key", "value": "no_such_key"}]])
-def test_an_unknown_faq_key_asks_to_rephrase(dispatcher, domain, entities):
-    asyncio.run(ActionAnswerFaq().run(dispatcher, tracker_with(parse([("choose_faq", 1.0)]), entities), domain))
-    assert responses(dispatcher) == ["utter_ask_rephrase"]
 
 
 def test_every_faq_key_and_only_those_has_a_topic_title():
