@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from eligibility.conditions import FALSE, TRUE, UNKNOWN
 from eligibility.extraction import extract
-from eligibility.model import CauseResult, CauseStatus, Diagnosis, Evidence, Question, QuestionKind
+from eligibility.model import Cause, CauseResult, CauseStatus, Diagnosis, Evidence, Question, QuestionKind
 from eligibility.schema import ExtractionSettings, FactDef, Rule, Settings
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,15 @@ class Engine:
                 matches = matches or after.state == TRUE
             values.append((value, probability, delta, matches))
         return _FactPlan(fact.name, fact.out_of_range_flag, bool(static), dynamic, residual, tuple(values))
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The causes with their labels and texts, in vocabulary order."""
+        return tuple(rule.cause for rule in self._rules)
+
+    def fact_type(self, fact: str) -> str:
+        """``"bool"`` or ``"int"``; KeyError for an unknown fact."""
+        return self._facts[fact].type
 
     @property
     def cause_ids(self) -> tuple[str, ...]:

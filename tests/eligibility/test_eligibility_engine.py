@@ -288,6 +288,24 @@ def test_yes_no_question_has_three_buttons(engine):
     assert "逾期" in question.text
 
 
+
+def askable_facts(engine) -> list[str]:
+    facts = []
+    for fact in engine.fact_names:
+        try:
+            engine.question(fact)
+        except ValueError:  # never asked
+            continue
+        facts.append(fact)
+    return facts
+
+
+def test_every_question_asks_one_thing(engine):
+    """A 是 under two questions answers neither: one question mark per question."""
+    for fact in askable_facts(engine):
+        text = engine.question(fact).text
+        assert text.count("？") + text.count("?") == 1, (fact, text)
+
 def test_numeric_question_is_free_text(engine):
     question = engine.question("zhima_score")
     assert question.kind == "number"
