@@ -120,7 +120,7 @@ bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
+	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py security/display.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
 
 $(TOOLS_STAMP): tools/requirements.txt
 	@if [ ! -x $(TOOLS)/bin/python ]; then python3 -m venv $(TOOLS); fi

@@ -31,8 +31,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.diagnosis import APPEAL_CONTEXT_SLOT, APPEAL_OFFERED_SLOT, DISPUTABLE_CAUSES, RESULT_SLOT
 from eligibility import load_engine
-from eligibility.answers import Answer, classify_answer
+from eligibility.answers import Answer, classify_answer, confirms
 from jiebei_nlu.normalize import normalize_text
+from security.display import as_literal
 from security.pii import scrub_sensitive
 from security.sealed import is_sealed, seal, unseal
 from tickets import (
@@ -74,6 +75,21 @@ MAX_TICKETS_SHOWN = 5
 DIAGNOSIS_SUMMARY_LIMIT = 1000
 
 AFFIRM_INTENT = "affirm"
+# Intents that interrupt the appeal form instead of answering it: the
+# not_intent list of the form's text slots in domain.yml (a test keeps both in
+# step).
+INTERRUPTING_INTENTS = frozenset(
+    {
+        "faq",
+        "cancel_appeal",
+        "stop_diagnosis",
+        "human_handoff",
+        "report_fraud",
+        "bereavement_debt",
+        "collection_harassment",
+        "repayment_distress",
+    }
+)
 DENY_INTENT = "deny"
 
 # Mainland China has no daylight saving time: dates are shown in UTC+8.
@@ -189,10 +205,10 @@ def cause_label(cause_id: str) -> str | None:
 
 
 def contested_display(value: str | None) -> str:
-    """What the user sees for the contested item: a cause's label, or their words."""
+    """What the user sees for the contested item: a cause's label, or their words as written."""
     if not value:
         return ""
-    return cause_label(value) or value
+    return cause_label(value) or as_literal(value)
 
 
 def contested_cause_from_text(text: str) -> str | None:
@@ -267,6 +283,11 @@ def _latest_intent(tracker: Tracker) -> str | None:
 
 def _latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
+
+
+def _says_yes(tracker: Tracker) -> bool:
+    """The summary is confirmed: the button, or a yes in words."""
+    return _latest_intent(tracker) == AFFIRM_INTENT or confirms(normalize_text(_latest_text(tracker)))
 
 
 def requested_correction(tracker: Tracker) -> str | None:
@@ -388,7 +409,7 @@ class ActionAskAppealConfirmed(Action):
         dispatcher.utter_message(
             response="utter_ask_appeal_confirmed",
             contested=contested_display(tracker.get_slot(CONTESTED_SLOT)),
-            description=tracker.get_slot(DESCRIPTION_SLOT) or "",
+            description=as_literal(tracker.get_slot(DESCRIPTION_SLOT) or ""),
             phone=masked_phone(tracker),
         )
         return []
@@ -499,6 +520,29 @@ class ValidateAppealForm(FormValidationAction):
             dispatcher.utter_message(response="utter_appeal_consent_unclear")
         return {CONSENT_SLOT: None}
 
+    async def extract_appeal_confirmed(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Reads the message at the summary as its answer first.
+
+        A correction naming a field ("改手机号", which the NLU may take for an
+        FAQ about phone numbers) or a yes answers the summary whatever the
+        NLU said. Otherwise an interrupting intent fills nothing, so the form
+        rejects its turn and the rules answer it; anything else is an answer
+        the validator does not understand.
+        """
+        if tracker.get_slot("requested_slot") != CONFIRMED_SLOT:
+            return {}
+        text = _latest_text(tracker)
+        if requested_correction(tracker) is not None or _says_yes(tracker):
+            return {CONFIRMED_SLOT: text}
+        if _latest_intent(tracker) in INTERRUPTING_INTENTS:
+            return {}
+        return {CONFIRMED_SLOT: text}
+
     def validate_appeal_confirmed(
         self,
         value: Any,
@@ -513,10 +557,7 @@ class ValidateAppealForm(FormValidationAction):
         if field is not None:
             dispatcher.utter_message(response="utter_appeal_correct_field")
             return {field: None, CONFIRMED_SLOT: None}
-        if (
-            _latest_intent(tracker) == AFFIRM_INTENT
-            or classify_answer(normalize_text(_latest_text(tracker))) is Answer.YES
-        ):
+        if _says_yes(tracker):
             return {CONFIRMED_SLOT: True}
         dispatcher.utter_message(response="utter_appeal_confirm_unclear")
         return {CONFIRMED_SLOT: None}
@@ -594,7 +635,7 @@ def _status_message(ticket: Ticket) -> dict[str, Any]:
         "number": ticket.number,
         "contested": contested_display(ticket.contested_cause_id or ticket.contested_text),
         "created": ticket.created_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d"),
-        "resolution": ticket.resolution_note or "",
+        "resolution": as_literal(ticket.resolution_note or ""),
     }
 
 

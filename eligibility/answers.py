@@ -17,7 +17,8 @@ import yaml
 from eligibility.errors import RuleFileError
 
 ANSWERS_FILE = Path(__file__).with_name("data") / "answers.yml"
-_SECTIONS = ("not_an_answer", "fillers", "unknown", "no", "yes")
+_SECTIONS = ("not_an_answer", "fillers", "unknown", "no", "yes", "confirm")
+_NEGATION = ("不", "别", "没", "不要", "不用", "别急着")
 _PUNCTUATION = " ，。,.!！~～、…"
 
 
@@ -38,6 +39,7 @@ class AnswerWords:
     unknown: tuple[str, ...]
     no: tuple[str, ...]
     yes: tuple[str, ...]
+    confirm: tuple[str, ...]
 
 
 def load_answer_words(path: Path = ANSWERS_FILE) -> AnswerWords:
@@ -65,6 +67,26 @@ def asks_or_stops(text: str, words: AnswerWords | None = None) -> bool:
     """Whether a reply asks a question of its own or stops the questions."""
     words = words or _default_words()
     return any(marker in text for marker in words.not_an_answer)
+
+
+def confirms(text: str, words: AnswerWords | None = None) -> bool:
+    """Whether a reply to "is all of this right?" says yes ("没问题", "信息没错 提交吧").
+
+    Args:
+        text: The reply, normalised (simplified Chinese).
+        words: Word lists; those of ``answers.yml`` by default.
+    """
+    words = words or _default_words()
+    if classify_answer(text, words) is Answer.YES:
+        return True
+    reply = text.strip().strip(_PUNCTUATION)
+    if not reply or asks_or_stops(reply, words):
+        return False
+    for word in words.confirm:
+        start = reply.find(word)
+        if start >= 0 and not reply[:start].endswith(_NEGATION):
+            return True
+    return False
 
 
 def classify_answer(text: str, words: AnswerWords | None = None) -> Answer | None:

@@ -170,6 +170,18 @@ async def test_summary_shows_every_field_with_the_phone_masked(dispatcher, domai
     assert PHONE not in json.dumps(message, ensure_ascii=False)
 
 
+async def test_the_summary_repeats_the_users_words_literally(dispatcher, domain):
+    hostile = {"appeal_contested": "我的0[记录]不对", "appeal_description": "**不对** {contested} <b>"}
+    slots = {**FILLED, **hostile, "appeal_confirmed": None}
+    tracker = form_tracker("同意", "affirm", "appeal_confirmed", slots=slots)
+
+    await ActionAskAppealConfirmed().run(dispatcher, tracker, domain)
+
+    [message] = dispatcher.messages
+    assert message["contested"] == "我的0［记录］不对"
+    assert message["description"] == "＊＊不对＊＊ ｛contested｝ ＜b＞"
+
+
 def test_every_summary_button_and_field_response_exists_in_the_domain(domain):
     summary = domain["responses"]["utter_ask_appeal_confirmed"][0]
     payloads = [button["payload"] for button in summary["buttons"]]
@@ -404,6 +416,34 @@ def test_a_yes_that_mentions_the_phone_without_a_change_still_confirms(dispatche
     result = ValidateAppealForm().validate_appeal_confirmed(text, dispatcher, tracker, domain)
 
     assert result == {"appeal_confirmed": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answered"),
+    [
+        ("改手机号", "faq", True),  # the NLU hears a question about phone numbers
+        ("描述改一下", "nlu_fallback", True),
+        ("好的 提交吧", "affirm", True),
+        ("没问题", "faq", True),
+        ("信息都没错", "nlu_fallback", True),
+        ("随便吧啊", "nlu_fallback", True),  # not understood: the summary is shown again
+        ("利息怎么算", "faq", False),
+        ("转人工", "human_handoff", False),
+        ("不申诉了", "cancel_appeal", False),
+    ],
+)
+async def test_the_summary_reads_the_message_as_its_answer_first(text, intent, answered, dispatcher, domain):
+    tracker = form_tracker(text, intent, "appeal_confirmed", slots=FILLED)
+
+    extracted = await ValidateAppealForm().extract_appeal_confirmed(dispatcher, tracker, domain)
+
+    assert extracted == ({"appeal_confirmed": tracker.latest_message["text"]} if answered else {})
+
+
+def test_the_interrupting_intents_are_those_the_forms_text_slots_leave_alone(domain):
+    for slot in ("appeal_contested", "appeal_description", "appeal_phone", "appeal_consent"):
+        text_mappings = [m for m in domain["slots"][slot]["mappings"] if m["type"] == "from_text"]
+        assert [set(m["not_intent"]) for m in text_mappings] == [appeal.INTERRUPTING_INTENTS], slot
 
 
 @pytest.mark.parametrize(

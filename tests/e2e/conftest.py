@@ -1,8 +1,10 @@
 """The real action server and Rasa server, shared by the end-to-end tests.
 
-The action server files tickets into a fresh PostgreSQL database that the
-tests start (the production set-up), so the tests can check what the staff
-CLI sees and changes. Without PostgreSQL binaries they skip, except under CI.
+The Rasa server opens its HTTP API on loopback, so a test can read what
+happened in a conversation (tests/e2e/test_button_walk.py). The action
+server files tickets into a fresh PostgreSQL database that the tests start
+(the production set-up), so the tests can check what the staff CLI sees and
+changes. Without PostgreSQL binaries they skip, except under CI.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         action_port, rasa_port = servers.free_port(), servers.free_port()
         actions = servers.action_server(action_port)
         actions.env.update({"DATABASE_URL": database_url, "TICKETS_OUTBOX_PATH": str(outbox_path)})
-        rasa = servers.rasa_server(rasa_port, action_port, [])
+        rasa = servers.rasa_server(rasa_port, action_port, [], api=True)
         try:
             actions.start()
             rasa.start()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.answers import Answer, classify_answer, load_answer_words
+from eligibility.answers import Answer, classify_answer, confirms, load_answer_words
 from eligibility.errors import RuleFileError
 
 
@@ -46,6 +46,30 @@ def test_reply_is_read_as_an_answer(text, expected):
 
 def test_an_empty_word_list_is_refused_with_the_file_named(tmp_path: Path):
     path = tmp_path / "answers.yml"
-    path.write_text('not_an_answer: [吗]\nfillers: [嗯]\nunknown: []\n"no": [没]\n"yes": [有]\n', encoding="utf-8")
+    lists = 'not_an_answer: [吗]\nfillers: [嗯]\nunknown: []\n"no": [没]\n"yes": [有]\nconfirm: [对]\n'
+    path.write_text(lists, encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"answers\.yml: 'unknown' must be a non-empty list of words"):
         load_answer_words(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("没问题", True),
+        ("信息都没错", True),
+        ("对的 提交吧", True),
+        ("确认", True),
+        ("好的", True),
+        ("嗯嗯 可以", True),
+        ("是", True),
+        ("不提交", False),
+        ("先别提交", False),
+        ("没确认", False),
+        ("可以改吗", False),  # asks back
+        ("算了", False),
+        ("嗯嗯", True),
+        ("手机号", False),
+    ],
+)
+def test_a_reply_to_a_summary_confirms_it_or_not(text, expected):
+    assert confirms(text) is expected

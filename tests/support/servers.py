@@ -45,10 +45,14 @@ def action_server(port: int) -> ManagedServer:
 
 
 def rasa_server(
-    port: int, action_port: int, cors_origins: list[str], endpoints: str = "endpoints.yml"
+    port: int, action_port: int, cors_origins: list[str], endpoints: str = "endpoints.yml", api: bool = False
 ) -> ManagedServer:
-    """The Rasa server with the trained model, the test credentials and CORS for the widget page."""
+    """The Rasa server with the trained model, the test credentials and CORS for the widget page.
+
+    ``api`` opens Rasa's HTTP API (trackers) without a token: loopback test servers only.
+    """
     extra = ["--cors", *cors_origins] if cors_origins else []
+    extra += ["--enable-api"] if api else []
     server = devstack.rasa_server(
         MODEL, port, action_port, LOG_DIR, credentials=CREDENTIALS, endpoints=endpoints, extra_args=extra
     )

@@ -14,10 +14,26 @@ from typing import Any
 
 import pytest
 import widget_servers as servers
+import yaml
+from rasa.core.nlg.interpolator import interpolate_text
 from widget_page import BOT_BUBBLES, USER_BUBBLES, ask, bubble_texts, conversation, session_id, wait_for_bot_count
 from widget_servers import WidgetSite, start_site
 
+from security.display import as_literal
+from tests.support.servers import REPO
+
 pytestmark = pytest.mark.integration
+
+HOSTILE_DESCRIPTION = "**我没逾期** [点我](https://example.com) <b>x</b> 0[ {phone}"
+
+
+def appeal_summary() -> str:
+    """The real summary template, filled by Rasa as the appeal form fills it."""
+    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    template = domain["responses"]["utter_ask_appeal_confirmed"][0]["text"]
+    values = {"contested": "存在逾期记录", "description": as_literal(HOSTILE_DESCRIPTION), "phone": "138****4321"}
+    return interpolate_text(template, values)
+
 
 SCRIPT = {
     "/greet": [
@@ -39,6 +55,8 @@ SCRIPT = {
             " [bad](javascript:window.__xssBot=3) [relative](/local)"
         }
     ],
+    "summary": [{"text": appeal_summary()}],
+    "masked": [{"text": "手机号 **138****4321**，备用 139****5678，**两处**都是"}],
     "image": [{"attachment": {"type": "image", "payload": {"src": "javascript:window.__xssBot=4"}}, "text": "pic"}],
 }
 
@@ -80,6 +98,19 @@ def test_quick_reply_shows_title_sends_payload_and_disappears(page: Any) -> None
     assert page.locator(".jw-quick-btn").count() == 0
     assert page.evaluate("() => document.activeElement.shadowRoot.activeElement.id") == "jw-input"
 
+
+def test_a_masked_phone_keeps_its_asterisks_in_bold_and_in_plain_text(page: Any) -> None:
+    ask(page, "masked")
+    bubble = page.locator(BOT_BUBBLES).last
+    assert bubble.locator("strong").all_inner_texts() == ["138****4321", "两处"]
+    assert bubble.inner_text() == "手机号 138****4321，备用 139****5678，两处都是"
+
+def test_the_appeal_summary_shows_hostile_words_as_written(page: Any) -> None:
+    ask(page, "summary")
+    bubble = page.locator(BOT_BUBBLES).last
+    assert bubble.locator("strong, a, b").count() == 0
+    assert "情况描述：＊＊我没逾期＊＊ ［点我］(https：//example.com) ＜b＞x＜/b＞ 0［ ｛phone｝" in bubble.inner_text()
+    assert "联系手机：138****4321" in bubble.inner_text()
 
 def test_bot_markdown_subset_renders_bold_breaks_and_http_links(page: Any) -> None:
     ask(page, "markdown")

@@ -422,8 +422,11 @@
     });
   }
 
+  // Bold is `**text**` where neither pair of asterisks is part of a longer
+  // run, so a masked number stays as it is: "138****4321" is plain text and
+  // "**138****4321**" is bold "138****4321".
   function appendInline(parent, line) {
-    var pattern = /\*\*([^*\n]+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"'()（）\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]+)/g;
+    var pattern = /(?<!\*)\*\*(?!\*)([^\n]+?)(?<!\*)\*\*(?!\*)|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"'()（）\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]+)/g;
     var last = 0;
     var match;
     while ((match = pattern.exec(line)) !== null) {
