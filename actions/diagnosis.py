@@ -4,7 +4,9 @@ Slots -> facts -> eligibility engine -> responses + ``SlotSet`` events. The
 engine decides which question matters next; the form ``diagnosis_form`` asks
 it through ``action_ask_diagnosis_answer`` and stops when the engine has a
 decisive cause, nothing would change the ranking, or ``MAX_QUESTIONS`` have
-been asked.
+been asked. Once the ordinary questions have not settled it, the engine's
+checklist (``eligibility/data/checklist.yml``) names the rarer situations in
+one question, answered in words ("我还是学生") or with "都没有".
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.score import accept_score, latest_stated_score
-from eligibility import CauseStatus, Diagnosis, Engine, QuestionKind, load_engine
+from eligibility import CauseStatus, Diagnosis, Engine, Question, QuestionKind, load_engine
 from eligibility.answers import asks_or_stops, classify_answer
 from jiebei_nlu.normalize import normalize_text
 from jiebei_nlu.numbers import parse_number
@@ -68,6 +70,35 @@ def engine() -> Engine:
     return load_engine()
 
 
+def question_for(fact: str) -> Question:
+    """The question about a fact, or the checklist question."""
+    checklist = engine().checklist
+    if checklist is not None and fact == checklist.question.fact:
+        return checklist.question
+    return engine().question(fact)
+
+
+def checklist_due(tracker: Tracker, diagnosis: Diagnosis) -> bool:
+    """The checklist is asked once, when ordinary questions have not settled the diagnosis.
+
+    That is after ``after`` questions, or earlier when the engine has nothing
+    left to ask, and only while one of its facts is still unknown.
+    """
+    checklist = engine().checklist
+    asked = asked_facts(tracker)
+    if checklist is None or checklist.question.fact in asked or diagnosis.decisive:
+        return False
+    if len(asked) < checklist.after and diagnosis.next_fact is not None:
+        return False
+    facts = known_facts(tracker)
+    return any(fact not in facts and fact not in asked for fact in checklist.facts)
+
+
+def is_checklist(fact: str | None) -> bool:
+    checklist = engine().checklist
+    return checklist is not None and fact == checklist.question.fact
+
+
 def known_facts(tracker: Tracker) -> dict[str, Any]:
     """Returns the facts gathered so far in this diagnosis."""
     return dict(tracker.get_slot(FACTS_SLOT) or {})
@@ -102,16 +133,26 @@ def facts_in_message(tracker: Tracker, dispatcher: CollectingDispatcher, pending
     text = normalize_text(tracker.latest_message.get("text") or "")
     found = engine().extract_facts(text)
     found.pop("zhima_score", None)
-    if pending and pending != "zhima_score" and engine().question(pending).kind is QuestionKind.NUMBER:
+    number_fact = _number_asked(pending)
+    if number_fact is not None:
         number = _first_number(text)
-        if number is not None and pending not in found:
-            found[pending] = number
+        if number is not None and number_fact not in found:
+            found[number_fact] = number
         if not _SCORE_CUE.search(text):
             return found
     score = latest_stated_score(tracker)
     if score is not None and accept_score(score, dispatcher):
         found["zhima_score"] = score
     return found
+
+
+def _number_asked(pending: str | None) -> str | None:
+    """The number fact (other than the score) a bare number answers now, if any."""
+    if not pending or pending == "zhima_score":
+        return None
+    if is_checklist(pending):
+        return engine().checklist.number_fact  # type: ignore[union-attr]
+    return pending if engine().question(pending).kind is QuestionKind.NUMBER else None
 
 
 def _first_number(text: str) -> int | None:
@@ -194,6 +235,8 @@ class ValidateDiagnosisForm(FormValidationAction):
         if len(asked_facts(tracker)) >= MAX_QUESTIONS:
             return []
         diagnosis = evaluate(tracker)
+        if checklist_due(tracker, diagnosis):
+            return domain_slots
         if diagnosis.decisive or diagnosis.next_fact is None:
             return []
         return domain_slots
@@ -220,12 +263,13 @@ class ValidateDiagnosisForm(FormValidationAction):
         if asks_or_stops(text) and intent not in STATEMENT_INTENTS:
             # "逾期一天有影响吗" names a fact but asks about it: an interruption.
             return {}
-        kind = engine().question(pending).kind
+        kind = question_for(pending).kind
         if engine().extract_facts(text) or latest_stated_score(tracker) is not None:
             return {ANSWER_SLOT: text}
-        if kind is QuestionKind.NUMBER and _first_number(text) is not None:
+        if _number_asked(pending) is not None and _first_number(text) is not None:
             return {ANSWER_SLOT: text}
-        reply = engine().read_reply(pending, text) if kind is QuestionKind.YES_NO else None
+        reads_replies = kind is QuestionKind.YES_NO and not is_checklist(pending)
+        reply = engine().read_reply(pending, text) if reads_replies else None
         if reply is not None:
             return {ANSWER_SLOT: ANSWER_YES if reply else ANSWER_NO}
         answer = classify_answer(text)
@@ -253,7 +297,11 @@ class ValidateDiagnosisForm(FormValidationAction):
             return {}  # cleared by action_start_diagnosis, not answered
         pending = tracker.get_slot(PENDING_SLOT)
         found = facts_in_message(tracker, dispatcher, pending)
-        if value in (ANSWER_YES, ANSWER_NO) and pending:
+        if is_checklist(pending):
+            if value == ANSWER_NO and not found:
+                # "都没有": none of the rarer situations applies.
+                found = dict(engine().checklist.none)  # type: ignore[union-attr]
+        elif value in (ANSWER_YES, ANSWER_NO) and pending:
             if engine().question(pending).kind is QuestionKind.YES_NO:
                 found.setdefault(pending, value == ANSWER_YES)
         score_clarified = latest_stated_score(tracker) is not None and "zhima_score" not in found
@@ -289,12 +337,15 @@ class ActionAskDiagnosisAnswer(Action):
         elif fact is not None:
             repeats += 1
         if fact is None:
-            fact, repeats = evaluate(tracker).next_fact, 0
+            diagnosis = evaluate(tracker)
+            checklist = engine().checklist
+            due = checklist is not None and checklist_due(tracker, diagnosis)
+            fact, repeats = (checklist.question.fact if due else diagnosis.next_fact), 0  # type: ignore[union-attr]
         if fact is None:
             if skipped:
                 dispatcher.utter_message(response="utter_diagnosis_question_skipped")
             return [SlotSet(PENDING_SLOT, None), SlotSet(REPEATS_SLOT, 0)]
-        question = engine().question(fact)
+        question = question_for(fact)
         buttons = [{"title": title, "payload": payload} for title, payload in question.buttons]
         if skipped:
             # One message: the skip and the next question together.

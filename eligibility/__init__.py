@@ -21,13 +21,14 @@ from eligibility.engine import Engine
 from eligibility.errors import RuleFileError
 from eligibility.extraction import extract_facts
 from eligibility.loader import DEFAULT_DATA_DIR, load_engine
-from eligibility.model import Cause, CauseResult, CauseStatus, Diagnosis, Evidence, Question, QuestionKind
+from eligibility.model import Cause, CauseResult, CauseStatus, Checklist, Diagnosis, Evidence, Question, QuestionKind
 
 __all__ = [
     "DEFAULT_DATA_DIR",
     "Cause",
     "CauseResult",
     "CauseStatus",
+    "Checklist",
     "Diagnosis",
     "Engine",
     "Evidence",

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from eligibility.conditions import FALSE, TRUE, UNKNOWN
 from eligibility.extraction import extract
-from eligibility.model import Cause, CauseResult, CauseStatus, Diagnosis, Evidence, Question, QuestionKind
+from eligibility.model import Cause, CauseResult, CauseStatus, Checklist, Diagnosis, Evidence, Question, QuestionKind
 from eligibility.schema import ExtractionSettings, FactDef, Rule, Settings
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Engine:
         settings: Settings,
         yes_no_buttons: tuple[tuple[str, str], ...],
         extraction: ExtractionSettings,
+        checklist: Checklist | None = None,
     ) -> None:
         """Store compiled data and precompute indexes.
 
@@ -56,11 +57,13 @@ class Engine:
             settings: Thresholds.
             yes_no_buttons: ``(title, payload)`` buttons of yes/no questions.
             extraction: Cues for :meth:`extract_facts`.
+            checklist: The question naming the rarer situations, if any.
         """
         self._rules = rules
         self._facts = facts
         self._settings = settings
         self._extraction = extraction
+        self._checklist = checklist
         self._ranged = tuple(f for f in facts.values() if f.valid_range is not None)
         self._unstated = tuple((f.name, f.unstated) for f in facts.values() if f.unstated is not None)
         self._compiled = tuple(_CompiledRule(rule, i, settings.possible_cap) for i, rule in enumerate(rules))
@@ -102,6 +105,11 @@ class Engine:
                 matches = matches or after.state == TRUE
             values.append((value, probability, delta, matches))
         return _FactPlan(fact.name, fact.out_of_range_flag, bool(static), dynamic, residual, tuple(values))
+
+    @property
+    def checklist(self) -> Checklist | None:
+        """The question naming the rarer situations at once, if the data has one."""
+        return self._checklist
 
     @property
     def causes(self) -> tuple[Cause, ...]:

@@ -24,7 +24,7 @@ import yaml
 from eligibility.conditions import BOOL_OPS, RANGE_OPS, Condition, Leaf, Node, Op, leaves_of, make_test
 from eligibility.engine import Engine
 from eligibility.errors import RuleFileError
-from eligibility.model import Cause
+from eligibility.model import Cause, Checklist, Question, QuestionKind
 from eligibility.schema import ExtractionSettings, FactDef, Rule, Settings, Support
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def _load_cached(directory: Path) -> Engine:
     facts, buttons, extraction = _load_facts(directory / "facts.yml")
     settings = _load_settings(directory / "engine.yml")
     rules = _load_rules(directory / "rules", causes, facts)
+    checklist = _load_checklist(directory / "checklist.yml", facts) if (directory / "checklist.yml").is_file() else None
     vocabulary_path = directory / "vocabulary.yml"
     defined = {rule.cause.id for rule in rules}
     for cause_id in causes:
@@ -68,7 +69,7 @@ def _load_cached(directory: Path) -> Engine:
     order = list(causes)
     rules.sort(key=lambda rule: order.index(rule.cause.id))
     logger.info("Loaded %d eligibility rules from %s", len(rules), directory)
-    return Engine(tuple(rules), facts, settings, buttons, extraction)
+    return Engine(tuple(rules), facts, settings, buttons, extraction, checklist)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -220,9 +221,36 @@ def _load_samples(
     return tuple((value, weight / total) for value, weight in samples.items())
 
 
-def _load_buttons(path: Path, buttons: Any) -> tuple[tuple[str, str], ...]:
+CHECKLIST_FACT = "checklist"
+
+
+def _load_checklist(path: Path, facts: dict[str, FactDef]) -> Checklist:
+    """The checklist question; its facts must be askable facts of the right type."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleFileError(path, None, "expected a mapping")
+    text = _text(path, CHECKLIST_FACT, data, "question", kind="checklist")
+    after = data.get("after")
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise RuleFileError(path, None, "'after' must be a number of questions (0 or more)")
+    none = data.get("none")
+    if not isinstance(none, dict) or not none:
+        raise RuleFileError(path, None, "'none' must map facts to their value when none applies")
+    for name, value in none.items():
+        fact = facts.get(name)
+        if fact is None or not fact.askable or fact.type != "bool" or not isinstance(value, bool):
+            raise RuleFileError(path, str(name), "must be an askable bool fact with a true/false value", kind="fact")
+    number = data.get("number")
+    if number is not None and (number not in facts or facts[number].type != "int"):
+        raise RuleFileError(path, str(number), "'number' must name an int fact", kind="fact")
+    buttons = _load_buttons(path, data.get("buttons"), "buttons")
+    question = Question(fact=CHECKLIST_FACT, text=text, kind=QuestionKind.YES_NO, buttons=buttons)
+    return Checklist(question=question, after=after, none=dict(none), number_fact=number)
+
+
+def _load_buttons(path: Path, buttons: Any, key: str = "yes_no_buttons") -> tuple[tuple[str, str], ...]:
     if not isinstance(buttons, list) or not buttons:
-        raise RuleFileError(path, None, "'yes_no_buttons' must be a list of {title, payload}")
+        raise RuleFileError(path, None, f"'{key}' must be a list of {{title, payload}}")
     pairs = []
     for button in buttons:
         if (
@@ -230,7 +258,7 @@ def _load_buttons(path: Path, buttons: Any) -> tuple[tuple[str, str], ...]:
             or not isinstance(button.get("title"), str)
             or not isinstance(button.get("payload"), str)
         ):
-            raise RuleFileError(path, None, "each yes_no_buttons entry needs a 'title' and a 'payload'")
+            raise RuleFileError(path, None, f"each {key} entry needs a 'title' and a 'payload'")
         pairs.append((button["title"], button["payload"]))
     return tuple(pairs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -165,6 +166,28 @@ class Diagnosis:
             if result.cause.id == cause_id:
                 return result
         raise KeyError(cause_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """One question naming the rarer situations at once (``checklist.yml``).
+
+    Attributes:
+        question: The question; its ``fact`` is ``"checklist"``, not a fact.
+        after: Asked only after this many ordinary questions.
+        none: Fact -> value when the user says none of them applies.
+        number_fact: The int fact a bare number in the reply gives.
+    """
+
+    question: Question
+    after: int
+    none: Mapping[str, bool]
+    number_fact: str | None
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts the checklist asks about."""
+        return (*self.none, *([self.number_fact] if self.number_fact else []))
 
 
 @dataclass(frozen=True, slots=True)

@@ -388,3 +388,72 @@ async def test_the_answer_cleared_at_the_start_says_nothing(dispatcher, domain):
     tracker = form_tracker("芝麻分750为什么开不了借呗", "ask_why_cannot_open", {"zhima_score": 750})
     assert ValidateDiagnosisForm().validate_diagnosis_answer(None, dispatcher, tracker, domain) == {}
     assert dispatcher.messages == []
+
+
+# Four ordinary questions answered with nothing found: the diagnosis is not settled.
+FOUR_ANSWERED = {"zhima_score": 720, "has_overdue": False, "high_debt": False, "active_account": True}
+FOUR_ASKED = ["has_overdue", "high_debt", "active_account", "many_credit_inquiries"]
+
+
+def checklist_tracker(text, intent, facts=FOUR_ANSWERED, asked=(*FOUR_ASKED, "checklist")):
+    return form_tracker(text, intent, facts, asked=asked, pending="checklist")
+
+
+async def test_after_four_unsettled_questions_the_rarer_situations_are_named_at_once(dispatcher, domain):
+    tracker = form_tracker("", "deny", {**FOUR_ANSWERED, "many_credit_inquiries": False}, asked=FOUR_ASKED)
+
+    events = await ActionAskDiagnosisAnswer().run(dispatcher, tracker, domain)
+
+    slots = slot_events(events)
+    assert slots["diagnosis_pending_fact"] == "checklist"
+    assert slots["diagnosis_asked"] == [*FOUR_ASKED, "checklist"]
+    [message] = dispatcher.messages
+    assert message["text"] == load_engine().checklist.question.text
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [("都没有", "/deny"), ("不清楚", "/dont_know")]
+
+
+async def test_the_checklist_is_asked_once(dispatcher, domain):
+    tracker = form_tracker("", "deny", FOUR_ANSWERED, asked=[*FOUR_ASKED, "checklist"])
+
+    events = await ActionAskDiagnosisAnswer().run(dispatcher, tracker, domain)
+
+    assert slot_events(events)["diagnosis_pending_fact"] not in ("checklist", None)
+
+
+async def test_a_settled_diagnosis_needs_no_checklist(dispatcher, domain):
+    facts = {**FOUR_ANSWERED, "has_overdue": True}
+    tracker = form_tracker("", "affirm", facts, asked=FOUR_ASKED)
+
+    assert await ValidateDiagnosisForm().required_slots(["diagnosis_answer"], dispatcher, tracker, domain) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "found"),
+    [
+        ("都没有", "deny", dict(load_engine().checklist.none)),
+        ("没有", "deny", dict(load_engine().checklist.none)),
+        ("我还是学生", "inform", {"is_student": True}),
+        ("身份证过期了", "inform", {"identity_complete": False}),
+        ("小号上有借呗", "inform", {"other_account_has_jiebei": True}),
+        ("入口显示的是信用贷", "inform", {"shows_xinyongdai": True}),
+        ("我58了", "inform", {"age": 58}),
+        ("五十八岁", "inform", {"age": 58}),
+        ("不清楚", "dont_know", {}),
+    ],
+)
+async def test_a_reply_to_the_checklist_names_its_situation_or_none(text, intent, found, dispatcher, domain):
+    tracker = checklist_tracker(text, intent)
+
+    extracted = await ValidateDiagnosisForm().extract_diagnosis_answer(dispatcher, tracker, domain)
+    result = ValidateDiagnosisForm().validate_diagnosis_answer(
+        extracted["diagnosis_answer"], dispatcher, tracker, domain
+    )
+
+    assert result["diagnosis_facts"] == {**FOUR_ANSWERED, **found}
+    assert result["diagnosis_pending_fact"] is None
+
+
+async def test_a_question_back_at_the_checklist_interrupts_it(dispatcher, domain):
+    tracker = checklist_tracker("学生能开借呗吗", "ask_open_requirements")
+
+    assert await ValidateDiagnosisForm().extract_diagnosis_answer(dispatcher, tracker, domain) == {}

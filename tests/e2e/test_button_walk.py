@@ -157,7 +157,7 @@ def buttons_to_walk(walk: Walk) -> list[tuple[list[str], dict[str, str]]]:
     """
     found: dict[tuple[str, str], list[str]] = {}
     diagnosis = diagnosis_path(walk)
-    frontier = [*OPENINGS, diagnosis[:1], diagnosis]
+    frontier = [*OPENINGS, *(diagnosis[:end] for end in range(1, len(diagnosis) + 1))]
     for depth in range(DEPTH + 1):
         following = []
         for path in frontier:

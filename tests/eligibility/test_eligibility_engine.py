@@ -302,9 +302,9 @@ def askable_facts(engine) -> list[str]:
 
 def test_every_question_asks_one_thing(engine):
     """A 是 under two questions answers neither: one question mark per question."""
-    for fact in askable_facts(engine):
-        text = engine.question(fact).text
-        assert text.count("？") + text.count("?") == 1, (fact, text)
+    questions = [engine.question(fact) for fact in askable_facts(engine)] + [engine.checklist.question]
+    for question in questions:
+        assert question.text.count("？") + question.text.count("?") == 1, (question.fact, question.text)
 
 def test_numeric_question_is_free_text(engine):
     question = engine.question("zhima_score")

@@ -150,3 +150,28 @@ def test_bad_reply_patterns_name_the_file_and_the_fact(data_dir, old, new, reaso
     facts.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert str(facts) in load_error(data_dir)
     assert reason in load_error(data_dir)
+
+
+def test_without_a_checklist_file_there_is_no_checklist(data_dir):
+    (data_dir / "checklist.yml").unlink()
+    assert load_engine(data_dir).checklist is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("after: 4", "after: -1", "'after' must be a number of questions (0 or more)"),
+        ("  is_student: false", "  is_student: maybe", "fact is_student: must be an askable bool fact"),
+        ("  is_student: false", "  no_such_fact: false", "fact no_such_fact: must be an askable bool fact"),
+        ("  is_student: false", "  score_out_of_range: false", "fact score_out_of_range: must be an askable bool"),
+        ("number: age", "number: has_overdue", "fact has_overdue: 'number' must name an int fact"),
+        ("  - {title: 都没有, payload: /deny}", "  - {title: 都没有}", "each buttons entry needs a 'title'"),
+    ],
+)
+def test_a_broken_checklist_names_the_file_and_the_problem(data_dir, old, new, reason):
+    path = data_dir / "checklist.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    message = load_error(data_dir)
+    assert "checklist.yml" in message and reason in message

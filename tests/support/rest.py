@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from eligibility import QuestionKind, load_engine
 
 MAX_TURNS = 10
+PHRASEBOOK = Path(__file__).resolve().parents[1] / "e2e" / "phrasebook.yml"
 # A user whose refusal the engine explains by 网商贷 first.
 WANGSHANGDAI_USER = {
     "has_overdue": False,
@@ -50,7 +54,10 @@ def answer_for(messages: list[dict[str, Any]], profile: dict[str, Any]) -> str |
             questions[engine.question(fact).text] = fact
         except ValueError:  # a fact the assistant never asks about
             continue
+    checklist = engine.checklist
     for message in messages:
+        if checklist is not None and message.get("text") == checklist.question.text:
+            return checklist_payload(checklist.none, profile)
         fact = questions.get(message.get("text", ""))
         if fact is None:
             continue
@@ -59,6 +66,21 @@ def answer_for(messages: list[dict[str, Any]], profile: dict[str, Any]) -> str |
             return str(value) if value is not None else "不知道"
         return {True: "/affirm", False: "/deny", None: "/dont_know"}[value]
     return None
+
+
+def checklist_payload(none: dict[str, bool], profile: dict[str, Any]) -> str:
+    """A profile's reply to the checklist.
+
+    The situation it knows it is in, in words (the checklist has no button
+    for it); else 都没有, or 不清楚 while it does not know one of them.
+    """
+    for fact, value in none.items():
+        if profile.get(fact) is not None and profile[fact] != value:
+            book = yaml.safe_load(PHRASEBOOK.read_text(encoding="utf-8"))
+            return str(book["checklist"][fact][0])
+    if any(profile.get(fact) is None for fact in none):
+        return "/dont_know"
+    return "/deny"
 
 
 def run_diagnosis(rasa_url: str, sender: str, opening: str, profile: dict[str, Any]) -> list[str]:

@@ -12,17 +12,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from eligibility import QuestionKind, load_engine
-from tests.support.rest import first_cause
+from tests.support.rest import PHRASEBOOK, first_cause
 
-PHRASEBOOK = Path(__file__).resolve().parents[1] / "e2e" / "phrasebook.yml"
 MAX_TURNS = 14
 BUTTON_TITLES = {True: "是", False: "不是", None: "不清楚"}
+CHECKLIST = "checklist"
 _DIGITS = "零一二三四五六七八九"
 
 Send = Callable[[str, str], list[dict[str, Any]]]
@@ -99,6 +98,8 @@ class Customer:
     def answer(self, fact: str) -> str:
         """A reply in words (or a typed button title) to the question about ``fact``."""
         engine = load_engine()
+        if fact == CHECKLIST:
+            return self.checklist_answer()
         value = self.profile.get(fact)
         if engine.question(fact).kind is QuestionKind.NUMBER:
             if value is None:
@@ -111,6 +112,20 @@ class Customer:
             return self.random.choice(self.book["dont_know"])
         return self.random.choice(self.book["facts"][fact]["yes" if value else "no"])
 
+    def checklist_answer(self) -> str:
+        """The rarer situation this customer is in, in words, or that there is none."""
+        checklist = load_engine().checklist
+        assert checklist is not None
+        for fact in checklist.facts:
+            value = self.profile.get(fact)
+            if value is not None and value != NOTHING_EXPLAINS_IT.get(fact):
+                if fact == checklist.number_fact:
+                    return self.random.choice(self.book["numbers"][fact]).format(n=value, cn=chinese_number(int(value)))
+                return self.random.choice(self.book["checklist"][fact])
+        if any(self.profile.get(fact) is None for fact in checklist.none):
+            return self.random.choice(self.book["dont_know"])
+        return self.random.choice(self.book["checklist"]["none"])
+
     def interruption(self) -> str:
         return self.random.choice(self.book["interruptions"])
 
@@ -118,8 +133,10 @@ class Customer:
 def asked_fact(replies: list[str]) -> str | None:
     """The fact a bot turn asks about, from the engine's question texts."""
     engine = load_engine()
-    for fact in engine.askable_facts:
-        text = engine.question(fact).text
+    questions = {fact: engine.question(fact).text for fact in engine.askable_facts}
+    if engine.checklist is not None:
+        questions[CHECKLIST] = engine.checklist.question.text
+    for fact, text in questions.items():
         if any(reply.endswith(text) for reply in replies):
             return fact
     return None
