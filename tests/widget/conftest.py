@@ -48,11 +48,15 @@ def site_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def rasa_stack(site_port: int) -> Iterator[servers.RasaStack]:
-    """The real action server and Rasa server (trained model) on free ports."""
+def rasa_stack(site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.RasaStack]:
+    """The real action server (tickets in a fresh SQLite file) and Rasa server (trained model) on free ports."""
     require(servers.MODEL.is_file(), f"no trained model at {servers.MODEL} (run `make train`)")
     action_port, rasa_port = servers.free_port(), servers.free_port()
     actions = servers.action_server(action_port)
+    tickets = tmp_path_factory.mktemp("widget-tickets")
+    actions.env.update(
+        {"DATABASE_URL": f"sqlite:///{tickets / 'tickets.db'}", "TICKETS_OUTBOX_PATH": str(tickets / "outbox.jsonl")}
+    )
     rasa = servers.rasa_server(
         rasa_port, action_port, [f"http://127.0.0.1:{site_port}", f"http://localhost:{site_port}"]
     )

@@ -6,14 +6,17 @@ must exist); the outage test stops and restarts the Rasa server, so it runs last
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from widget_page import BOT_BUBBLES, ask, conversation, send, session_id, wait_for_bot_count
+from widget_page import BOT_BUBBLES, ask, ask_and_settle, conversation, send, session_id, wait_for_bot_count
 from widget_servers import RasaStack, WidgetSite, start_site
+
+from tests.support.simulator import NOTHING_EXPLAINS_IT, Customer, play
 
 pytestmark = pytest.mark.integration
 
@@ -78,6 +81,23 @@ def test_html_typed_by_the_user_is_shown_as_text(page: Any, site: WidgetSite) ->
     page.wait_for_timeout(300)  # give an injected onerror handler time to run
     assert page.evaluate("() => window.__xss") is None
     assert site.dialogs == []
+
+
+def test_a_customer_who_only_types_gets_a_diagnosis_and_files_an_appeal(page: Any, artifacts_dir: Path) -> None:
+    customer = Customer(NOTHING_EXPLAINS_IT, "芝麻分720为什么开不了借呗", seed=11, interrupt=True)
+    conversation_played = play(
+        lambda _sender, text: [{"text": t} for t in ask_and_settle(page, text)], "widget", customer, "风控策略调整"
+    )
+    assert conversation_played.succeeded, conversation_played.turns
+
+    for step in ["好的 帮我申诉", "我一直按时还款 芝麻分也高 不知道为什么开不了", "13812344321", "同意"]:
+        replies = ask_and_settle(page, step)
+        assert 1 <= len(replies) <= 3, (step, replies)
+    assert "联系手机：138****4321" in replies[-1]
+    filed = "\n".join(ask_and_settle(page, "确认提交"))
+    [number] = set(re.findall(r"JB[0-9A-Z]{6}", filed))
+    assert number in "\n".join(ask_and_settle(page, "我的申诉进度怎么样了"))
+    page.screenshot(path=str(artifacts_dir / "widget-typed-appeal.png"), full_page=True)
 
 
 def test_outage_is_announced_and_a_queued_message_is_sent_after_restart(page: Any, rasa_stack: RasaStack) -> None:

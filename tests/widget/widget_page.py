@@ -45,6 +45,20 @@ def ask(page: Any, text: str, timeout: int = REPLY_TIMEOUT_MS) -> None:
     wait_for_bot_count(page, before + 1, timeout)
 
 
+def ask_and_settle(page: Any, text: str, quiet_ms: int = 1500) -> list[str]:
+    """Sends ``text`` and returns every bot bubble of the turn, once no more arrive for ``quiet_ms``."""
+    before = page.locator(BOT_BUBBLES).count()
+    send(page, text)
+    wait_for_bot_count(page, before + 1)
+    count = page.locator(BOT_BUBBLES).count()
+    while True:
+        page.wait_for_timeout(quiet_ms)
+        now = page.locator(BOT_BUBBLES).count()
+        if now == count:
+            return bubble_texts(page, BOT_BUBBLES)[before:]
+        count = now
+
+
 def session_id(page: Any, server_url: str) -> str | None:
     """Returns the session id the widget stored for ``server_url``."""
     return page.evaluate("key => window.localStorage.getItem(key)", f"jiebei-widget:{server_url}:session")
