@@ -41,7 +41,7 @@ export REDIS_PORT ?= 6379
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit k8s-check clean faq-check faq-import bench
+.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit k8s-check clean faq-check faq-import bench unanswered report prod-unanswered prod-report
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -114,13 +114,25 @@ faq-import: $(STAMP) ## import a FAQ spreadsheet into data/faq/: make faq-import
 	@test -n "$(FILE)" || { echo "usage: make faq-import FILE=path/to/faq.csv [DRY_RUN=1]" >&2; exit 2; }
 	$(PY) -m faqtool import "$(FILE)" $(if $(DRY_RUN),--dry-run,)
 
+unanswered: $(STAMP) ## questions not answered well: make unanswered [SINCE=7d] [EXPORT=out.csv] [ENDPOINTS=endpoints.postgres.yml]
+	$(PY) -m review unanswered --since $(or $(SINCE),7d) $(if $(EXPORT),--export "$(EXPORT)",)
+
+report: $(STAMP) ## staff report as HTML (results/report.html): make report [SINCE=30d] [ENDPOINTS=...]
+	$(PY) -m review report --since $(or $(SINCE),30d)
+
+prod-unanswered: $(STAMP) ## `make unanswered` against the running `make prod` [SINCE=7d] [EXPORT=out.csv]
+	$(PY) -m devstack.prod staff unanswered --since $(or $(SINCE),7d) $(if $(EXPORT),--export "$(abspath $(EXPORT))",)
+
+prod-report: $(STAMP) ## `make report` against the running `make prod` [SINCE=30d]
+	$(PY) -m devstack.prod staff report --since $(or $(SINCE),30d) --out "$(abspath results/report.html)"
+
 bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks.md): bench/RESULTS.md, bench/PROD_RESULTS.md
 	$(PY) -m bench.run
 	$(PY) -m bench.prod
 
 lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py security/display.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
+	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py security/display.py review/analysis.py review/export.py review/report.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
 
 $(TOOLS_STAMP): tools/requirements.txt
 	@if [ ! -x $(TOOLS)/bin/python ]; then python3 -m venv $(TOOLS); fi

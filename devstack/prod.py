@@ -275,17 +275,23 @@ class Topology:
         command = [str(ENTRYPOINT), "actions"]
         return ManagedServer(name, command, f"http://127.0.0.1:{port}/health", self.config.log_dir, env=env)
 
+    def tracker_db_env(self) -> dict[str, str]:
+        """Where the conversations are (endpoints.prod.yml / endpoints.postgres.yml read these)."""
+        return {
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.config.ports['actions-lb']}/webhook",
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": str(self.config.ports["postgres"]),
+            "TRACKER_DB_NAME": TRACKER_DB,
+            "TRACKER_DB_USER": self.postgres.user,
+            "TRACKER_DB_PASSWORD": self.config.secrets["PROD_DB_PASSWORD"],
+        }
+
     def _rasa(self, name: str) -> ManagedServer:
         port = self.config.ports[name]
         env = self._env("rasa")
         env.update(
             {
-                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.config.ports['actions-lb']}/webhook",
-                "TRACKER_DB_HOST": "127.0.0.1",
-                "TRACKER_DB_PORT": str(self.config.ports["postgres"]),
-                "TRACKER_DB_NAME": TRACKER_DB,
-                "TRACKER_DB_USER": self.postgres.user,
-                "TRACKER_DB_PASSWORD": self.config.secrets["PROD_DB_PASSWORD"],
+                **self.tracker_db_env(),
                 "REDIS_HOST": "127.0.0.1",
                 "REDIS_PORT": str(self.config.ports["redis"]),
                 "JIEBEI_CHAT_AUTH": "jwt",
@@ -480,9 +486,34 @@ def status(config: ProdConfig) -> int:
     return 0 if healthy else 1
 
 
+def staff_command(config: ProdConfig, arguments: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The staff command (``python -m review ...``) for the topology's databases, and its environment.
+
+    The passwords go to the command's environment only, never to the screen.
+    """
+    topology = Topology(config)
+    env = {
+        **os.environ,
+        **topology.tracker_db_env(),
+        "JIEBEI_ACTION_TOKEN": config.secrets["JIEBEI_ACTION_TOKEN"],
+        "DATABASE_URL": topology.database_url(TICKET_DB),
+    }
+    return [sys.executable, "-m", "review", *arguments, "--endpoints", "endpoints.postgres.yml"], env
+
+
+def staff(config: ProdConfig, arguments: list[str]) -> int:
+    """Runs a staff command against the running topology; its exit code."""
+    if not config.state_file.is_file():
+        print("the production topology is not running (make prod)", file=sys.stderr)
+        return 1
+    command, env = staff_command(config, arguments)
+    return subprocess.run(command, env=env, cwd=REPO, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "staff"])
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help="staff: the review command and its options")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -491,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
             return down(config)
         if args.command == "status":
             return status(config)
+        if args.command == "staff":
+            return staff(config, args.arguments)
         topology = Topology(config)
         topology.start()
     except (ProdError, ServerStartError, subprocess.CalledProcessError) as error:

@@ -1,0 +1,7 @@
+"""Support staff learn from real conversations: ``python -m review --help``.
+
+``unanswered`` lists (and exports as an FAQ spreadsheet) the questions the
+assistant did not answer well; ``report`` writes an HTML page of figures.
+Both read the tracker store of an endpoints file; :mod:`review.analysis`
+does the counting without Rasa.
+"""
