@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.score import accept_score, latest_stated_score
-from eligibility import CauseStatus, Diagnosis, Engine, Question, QuestionKind, load_engine
+from eligibility import CHECKLIST_FACT, CauseStatus, Diagnosis, Engine, Question, QuestionKind, load_engine
 from eligibility.answers import asks_or_stops, classify_answer
 from jiebei_nlu.normalize import normalize_text
 from jiebei_nlu.numbers import parse_number
@@ -73,7 +73,7 @@ def engine() -> Engine:
 def question_for(fact: str) -> Question:
     """The question about a fact, or the checklist question."""
     checklist = engine().checklist
-    if checklist is not None and fact == checklist.question.fact:
+    if checklist is not None and fact == CHECKLIST_FACT:
         return checklist.question
     return engine().question(fact)
 
@@ -86,7 +86,7 @@ def checklist_due(tracker: Tracker, diagnosis: Diagnosis) -> bool:
     """
     checklist = engine().checklist
     asked = asked_facts(tracker)
-    if checklist is None or checklist.question.fact in asked or diagnosis.decisive:
+    if checklist is None or CHECKLIST_FACT in asked or diagnosis.decisive:
         return False
     if len(asked) < checklist.after and diagnosis.next_fact is not None:
         return False
@@ -95,8 +95,7 @@ def checklist_due(tracker: Tracker, diagnosis: Diagnosis) -> bool:
 
 
 def is_checklist(fact: str | None) -> bool:
-    checklist = engine().checklist
-    return checklist is not None and fact == checklist.question.fact
+    return fact == CHECKLIST_FACT and engine().checklist is not None
 
 
 def known_facts(tracker: Tracker) -> dict[str, Any]:
@@ -338,9 +337,8 @@ class ActionAskDiagnosisAnswer(Action):
             repeats += 1
         if fact is None:
             diagnosis = evaluate(tracker)
-            checklist = engine().checklist
-            due = checklist is not None and checklist_due(tracker, diagnosis)
-            fact, repeats = (checklist.question.fact if due else diagnosis.next_fact), 0  # type: ignore[union-attr]
+            fact = CHECKLIST_FACT if checklist_due(tracker, diagnosis) else diagnosis.next_fact
+            repeats = 0
         if fact is None:
             if skipped:
                 dispatcher.utter_message(response="utter_diagnosis_question_skipped")

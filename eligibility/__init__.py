@@ -20,10 +20,11 @@ from __future__ import annotations
 from eligibility.engine import Engine
 from eligibility.errors import RuleFileError
 from eligibility.extraction import extract_facts
-from eligibility.loader import DEFAULT_DATA_DIR, load_engine
+from eligibility.loader import CHECKLIST_FACT, DEFAULT_DATA_DIR, load_engine
 from eligibility.model import Cause, CauseResult, CauseStatus, Checklist, Diagnosis, Evidence, Question, QuestionKind
 
 __all__ = [
+    "CHECKLIST_FACT",
     "DEFAULT_DATA_DIR",
     "Cause",
     "CauseResult",

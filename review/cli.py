@@ -6,7 +6,6 @@ command can read), 3 the tracker database unavailable.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -22,19 +21,12 @@ from sqlalchemy import exc as sa_exc
 
 from review import analysis, export, report
 from review.store import read_conversations
+from security.cli import ENDPOINTS_OPTION
 from security.retention import RetentionError
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 _SINCE = re.compile(r"^(\d+)\s*([dh])$")
-
-ENDPOINTS_OPTION = click.option(
-    "--endpoints",
-    default=lambda: os.environ.get("ENDPOINTS", "endpoints.yml"),
-    show_default="$ENDPOINTS or endpoints.yml",
-    help="The endpoints file of the Rasa server whose conversations are meant.",
-)
-
 
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
@@ -131,10 +123,11 @@ def report_command(since: str, endpoints: str, out_path: Path) -> None:
 
 
 def _ticket_figures() -> report.TicketFigures | None:
-    from tickets import StoreUnavailableError, get_store
+    from tickets import StoreUnavailableError, build_store
+    from tickets.config import load_settings
 
     try:
-        store = get_store()
+        store = build_store(load_settings())  # this command's own, not the process-wide store
         by_status = Counter(ticket.status.value for ticket in store.list_all_tickets())
         return report.TicketFigures(dict(by_status), len(store.list_handoffs()))
     except StoreUnavailableError:

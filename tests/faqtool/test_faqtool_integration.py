@@ -1,5 +1,8 @@
 """End to end: import the example spreadsheet, train with Rasa, ask a question.
 
+The answer comes from the project's action server (action_answer_faq), as
+in every deployment.
+
 Slow (a full ``rasa train``); run it on purpose with
 ``.venv/bin/pytest -m integration tests/faqtool/test_faqtool_integration.py``.
 """
@@ -16,9 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from devstack.servers import base_env
 from faqtool.cli import cli
 from faqtool.importer import build_plan
 from faqtool.yamlio import parse_document
+from tests.support import servers
 
 pytestmark = pytest.mark.integration
 
@@ -36,10 +41,13 @@ def _copy_project(target: Path) -> None:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
 
 
-async def _ask(model: Path, question: str) -> tuple[dict, list[dict]]:
+async def _ask(model: Path, question: str, action_url: str) -> tuple[dict, list[dict]]:
     from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
 
-    agent = Agent.load(str(model))
+    token = base_env()["JIEBEI_ACTION_TOKEN"]
+    endpoint = EndpointConfig(action_url, headers={"Authorization": f"Bearer {token}"})
+    agent = Agent.load(str(model), action_endpoint=endpoint)
     parsed = await agent.parse_message(question)
     replies = await agent.handle_text(question, sender_id="faqtool-e2e")
     return parsed, replies
@@ -74,7 +82,14 @@ def test_imported_faq_is_answered_after_training(tmp_path, monkeypatch):
     )
     assert training.returncode == 0, training.stdout[-3000:] + training.stderr[-3000:]
 
-    parsed, replies = asyncio.run(_ask(tmp_path / "models" / "faq_e2e.tar.gz", question))
+    port = servers.free_port()
+    actions = servers.action_server(port)
+    actions.start()
+    try:
+        model = tmp_path / "models" / "faq_e2e.tar.gz"
+        parsed, replies = asyncio.run(_ask(model, question, f"http://127.0.0.1:{port}/webhook"))
+    finally:
+        actions.stop()
     selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
     assert parsed["intent"]["name"] == "faq"
     assert selected == f"faq/{key}"

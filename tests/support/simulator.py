@@ -16,12 +16,11 @@ from typing import Any
 
 import yaml
 
-from eligibility import QuestionKind, load_engine
+from eligibility import CHECKLIST_FACT, QuestionKind, load_engine
 from tests.support.rest import PHRASEBOOK, first_cause
 
 MAX_TURNS = 14
 BUTTON_TITLES = {True: "是", False: "不是", None: "不清楚"}
-CHECKLIST = "checklist"
 _DIGITS = "零一二三四五六七八九"
 
 Send = Callable[[str, str], list[dict[str, Any]]]
@@ -98,7 +97,7 @@ class Customer:
     def answer(self, fact: str) -> str:
         """A reply in words (or a typed button title) to the question about ``fact``."""
         engine = load_engine()
-        if fact == CHECKLIST:
+        if fact == CHECKLIST_FACT:
             return self.checklist_answer()
         value = self.profile.get(fact)
         if engine.question(fact).kind is QuestionKind.NUMBER:
@@ -135,7 +134,7 @@ def asked_fact(replies: list[str]) -> str | None:
     engine = load_engine()
     questions = {fact: engine.question(fact).text for fact in engine.askable_facts}
     if engine.checklist is not None:
-        questions[CHECKLIST] = engine.checklist.question.text
+        questions[CHECKLIST_FACT] = engine.checklist.question.text
     for fact, text in questions.items():
         if any(reply.endswith(text) for reply in replies):
             return fact
