@@ -88,6 +88,8 @@ INTERRUPTING_INTENTS = frozenset(
         "bereavement_debt",
         "collection_harassment",
         "repayment_distress",
+        "goodbye",
+        "check_appeal_status",
     }
 )
 DENY_INTENT = "deny"

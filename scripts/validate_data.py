@@ -33,10 +33,11 @@ INTENT_WITHOUT_EXAMPLES = re.compile(
     r"^The intent '(?P<name>[^']+)' is listed in the domain file, but is not found in the NLU training data\.$"
 )
 UNUSED_UTTERANCE = re.compile(r"The utterance '(?P<name>[^']+)' is not used in any story or rule")
-# Responses Rasa's own default actions send (action_default_fallback), and
+# Responses Rasa's own default actions send (action_default_fallback,
+# action_restart), and
 # the retrieval action Rasa adds for the `faq` intent: its responses
 # utter_faq/<key> are sent by action_answer_faq (actions/faq.py), not by it.
-SENT_BY_RASA = {"utter_default", "utter_faq"}
+SENT_BY_RASA = {"utter_default", "utter_restart", "utter_faq"}
 RESPONSE_IN_CODE = re.compile(r"""["'](?P<name>utter_[a-z0-9_/]+)["']""")
 
 

@@ -41,7 +41,9 @@ def domain_buttons() -> list[tuple[str, str]]:
     pairs = []
     for variants in domain["responses"].values():
         for variant in variants:
-            pairs += [(b["title"], b["payload"]) for b in variant.get("buttons", [])]
+            # Payloads with entities are escaped for Rasa's interpolator ({{ }}).
+            for button in variant.get("buttons", []):
+                pairs.append((button["title"], button["payload"].replace("{{", "{").replace("}}", "}")))
     return sorted((t, p) for t, p in set(pairs) if "{" not in t and (PAYLOAD.match(p) and "appeal_field" not in p))
 
 
