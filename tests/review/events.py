@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-T0 = 1_764_000_000.0  # 2025-11-25 00:00 China time is 1764000000 - 8 h; any fixed time will do
+T0 = 1_764_000_000.0  # a fixed time (2025-11-25 in China); only the differences matter
 
 
 def user(text: str, label: str, confidence: float = 0.95, at: float = 0.0) -> dict[str, Any]:
