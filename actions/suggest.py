@@ -97,4 +97,3 @@ class ActionSuggestTopics(Action):
         dispatcher.utter_message(response=response, buttons=buttons)
         logger.info("suggested for %s: %s", tracker.sender_id, ",".join(labels) or "-")
         return []
-

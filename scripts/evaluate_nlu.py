@@ -71,11 +71,7 @@ def label_of_parse(parse: Mapping[str, Any], skip_fallback: bool = False) -> str
     """
     intent = (parse.get("intent") or {}).get("name") or ""
     if skip_fallback and intent == FALLBACK_INTENT:
-        ranking = [
-            item["name"]
-            for item in parse.get("intent_ranking", [])
-            if item.get("name") != FALLBACK_INTENT
-        ]
+        ranking = [item["name"] for item in parse.get("intent_ranking", []) if item.get("name") != FALLBACK_INTENT]
         intent = ranking[0] if ranking else intent
     if intent == "faq":
         # A ResponseSelector without `retrieval_intent` (the stock pipeline's)
@@ -133,8 +129,7 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
         "examples": total,
         "accuracy": correct / total,
         "classifier_accuracy": classifier_correct / total,
-        "fallback_rate": sum(p.predicted == FALLBACK_INTENT for p in predictions)
-        / total,
+        "fallback_rate": sum(p.predicted == FALLBACK_INTENT for p in predictions) / total,
         "macro_f1": sum(s.f1 for s in labels) / len(labels),
         "labels": [asdict(s) for s in labels],
         "errors": [asdict(p) for p in predictions if p.expected != p.predicted],
@@ -177,16 +172,12 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
     ]
     for s in summary["labels"]:
         lines.append(
-            f"| {s['label']} | {s['precision']:.2f} | {s['recall']:.2f} "
-            f"| {s['f1']:.2f} | {s['support']} |"
+            f"| {s['label']} | {s['precision']:.2f} | {s['recall']:.2f} " f"| {s['f1']:.2f} | {s['support']} |"
         )
     if summary["errors"]:
         lines += ["", "| text | expected | predicted | confidence |", "|---|---|---|---|"]
         for e in summary["errors"]:
-            lines.append(
-                f"| {e['text']} | {e['expected']} | {e['predicted']} "
-                f"| {e['confidence']:.2f} |"
-            )
+            lines.append(f"| {e['text']} | {e['expected']} | {e['predicted']} " f"| {e['confidence']:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -215,8 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.min_accuracy is not None and summary["accuracy"] < args.min_accuracy:
         print(
-            f"FAILED: accuracy {summary['accuracy']:.3f} is below "
-            f"{args.min_accuracy:.2f}",
+            f"FAILED: accuracy {summary['accuracy']:.3f} is below " f"{args.min_accuracy:.2f}",
             file=sys.stderr,
         )
         return 1

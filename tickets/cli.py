@@ -66,8 +66,9 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command("list")
-@click.option("--status", "status_text", metavar="STATUS",
-              help="Only tickets with this status: submitted, in_review or resolved.")
+@click.option(
+    "--status", "status_text", metavar="STATUS", help="Only tickets with this status: submitted, in_review or resolved."
+)
 @click.pass_context
 def list_command(ctx: click.Context, status_text: str | None) -> None:
     """List tickets, newest first (number, status, created, sender, contested item)."""
@@ -94,9 +95,7 @@ def show_command(ctx: click.Context, number: str) -> None:
 @click.argument("status_text", metavar="STATUS")
 @click.option("--note", help="Resolution note shown with the ticket (kept if omitted).")
 @click.pass_context
-def set_status_command(
-    ctx: click.Context, number: str, status_text: str, note: str | None
-) -> None:
+def set_status_command(ctx: click.Context, number: str, status_text: str, note: str | None) -> None:
     """Set the STATUS of ticket NUMBER: submitted, in_review or resolved."""
     status = _parse_status(status_text)
     with _store_errors():
@@ -124,8 +123,7 @@ def flush_outbox_command(ctx: click.Context) -> None:
         _fail("this store has no outbox", EXIT_USAGE)
     with _store_errors():
         result = store.flush_outbox()
-    click.echo(f"filed {len(result.filed)}, still queued {result.remaining}, "
-               f"rejected {result.rejected}")
+    click.echo(f"filed {len(result.filed)}, still queued {result.remaining}, " f"rejected {result.rejected}")
 
 
 @cli.command("migrate")

@@ -63,13 +63,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> TicketSettings:
     except ValueError:
         timeout = 0
     if timeout <= 0:
-        raise ConfigError(
-            f"TICKETS_DB_CONNECT_TIMEOUT must be a positive integer, got {timeout_text!r}"
-        )
+        raise ConfigError(f"TICKETS_DB_CONNECT_TIMEOUT must be a positive integer, got {timeout_text!r}")
     database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if database_url.startswith("postgres://"):
         # Hosting platforms hand out this scheme; SQLAlchemy 1.4 rejects it.
-        database_url = "postgresql://" + database_url[len("postgres://"):]
+        database_url = "postgresql://" + database_url[len("postgres://") :]
     return TicketSettings(
         database_url=database_url,
         outbox_path=Path(env.get("TICKETS_OUTBOX_PATH") or DEFAULT_OUTBOX_PATH),

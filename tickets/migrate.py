@@ -41,9 +41,7 @@ def head_revision() -> str:
 
 def current_revision(connection: sa.engine.Connection) -> str | None:
     """Return the revision the database is at (None for an empty database)."""
-    context = MigrationContext.configure(
-        connection, opts={"version_table": VERSION_TABLE}
-    )
+    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
     return context.get_current_revision()
 
 
@@ -56,9 +54,7 @@ def lock_for_migration(connection: sa.engine.Connection) -> None:
         connection: Connection inside the migration transaction.
     """
     if connection.dialect.name == "postgresql":
-        connection.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY}
-        )
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
 
 
 def upgrade_to_head(engine: sa.engine.Engine) -> None:

@@ -116,12 +116,10 @@ class AppealForm:
         if self.contested_cause_id is None and not (self.contested_text or "").strip():
             raise InvalidInputError("contested_cause_id or contested_text is required")
         if self.contested_cause_id is not None and (
-            len(self.contested_cause_id) > MAX_CAUSE_ID
-            or not _CAUSE_ID.fullmatch(self.contested_cause_id)
+            len(self.contested_cause_id) > MAX_CAUSE_ID or not _CAUSE_ID.fullmatch(self.contested_cause_id)
         ):
             raise InvalidInputError(
-                "contested_cause_id must be an upper-case cause id, "
-                f"got {self.contested_cause_id!r}"
+                "contested_cause_id must be an upper-case cause id, " f"got {self.contested_cause_id!r}"
             )
         if self.contested_text is not None and len(self.contested_text) > MAX_TEXT:
             raise InvalidInputError(f"contested_text is longer than {MAX_TEXT} characters")

@@ -200,9 +200,7 @@ class JsonlOutbox:
                 queued_at=datetime.now(timezone.utc),
             )
             self._append(self.path, [entry.to_json()])
-        logger.warning(
-            "appeal of sender %s queued in outbox as %s", form.sender_id, entry.queue_id
-        )
+        logger.warning("appeal of sender %s queued in outbox as %s", form.sender_id, entry.queue_id)
         return entry
 
     def _entries(self) -> list[QueuedAppeal]:
@@ -306,9 +304,7 @@ class OutboxTicketStore:
         if self.outbox.has_pending():
             self.flush_outbox()
 
-    def submit_appeal(
-        self, form: AppealForm, idempotency_key: str | None = None
-    ) -> SubmitResult:
+    def submit_appeal(self, form: AppealForm, idempotency_key: str | None = None) -> SubmitResult:
         key = form.fingerprint() if idempotency_key is None else idempotency_key
         check_idempotency_key(key)
         try:
@@ -334,15 +330,11 @@ class OutboxTicketStore:
         self._flush_if_pending()
         return self.inner.list_all_tickets(status)
 
-    def set_status(
-        self, number: str, status: TicketStatus, note: str | None = None
-    ) -> Ticket:
+    def set_status(self, number: str, status: TicketStatus, note: str | None = None) -> Ticket:
         self._flush_if_pending()
         return self.inner.set_status(number, status, note)
 
-    def request_handoff(
-        self, sender_id: str, summary: str, ticket_number: str | None = None
-    ) -> Handoff:
+    def request_handoff(self, sender_id: str, summary: str, ticket_number: str | None = None) -> Handoff:
         self._flush_if_pending()
         return self.inner.request_handoff(sender_id, summary, ticket_number)
 

@@ -80,9 +80,7 @@ def show_ticket(store: TicketStore, number: str) -> str:
     return format_ticket_detail(ticket)
 
 
-def set_ticket_status(
-    store: TicketStore, number: str, status: TicketStatus, note: str | None = None
-) -> str:
+def set_ticket_status(store: TicketStore, number: str, status: TicketStatus, note: str | None = None) -> str:
     """Change a ticket's status and return a confirmation line.
 
     Raises:

@@ -49,9 +49,7 @@ def test_normalizer_rewrites_training_examples_and_moves_entities() -> None:
         data={
             "text": text,
             "intent": "inform_score",
-            "entities": [
-                {"entity": "zhima_score", "start": start, "end": start + 4, "value": "七百二十"}
-            ],
+            "entities": [{"entity": "zhima_score", "start": start, "end": start + 4, "value": "七百二十"}],
         }
     )
     untouched = Message(data={"text": "你好", "intent": "greet"})
@@ -69,9 +67,7 @@ def test_normalizer_keeps_synonym_values_of_moved_entities() -> None:
     example = Message(
         data={
             "text": text,
-            "entities": [
-                {"entity": "product", "start": start, "end": start + 2, "value": "jiebei"}
-            ],
+            "entities": [{"entity": "product", "start": start, "end": start + 2, "value": "jiebei"}],
         }
     )
     _normalizer().process_training_data(TrainingData([example]))
@@ -190,28 +186,16 @@ def _graph_config() -> Any:
 
 def test_normalizer_runs_before_the_tokenizer_in_training_graph() -> None:
     nodes = _graph_config().train_schema.nodes
-    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {
-        "training_data": "nlu_training_data_provider"
-    }
-    assert nodes["run_JiebaTokenizer1"].needs["training_data"] == (
-        "run_jiebei_nlu.components.TextNormalizer0"
-    )
-    assert nodes["train_JiebaTokenizer1"].needs["training_data"] == (
-        "run_jiebei_nlu.components.TextNormalizer0"
-    )
+    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {"training_data": "nlu_training_data_provider"}
+    assert nodes["run_JiebaTokenizer1"].needs["training_data"] == ("run_jiebei_nlu.components.TextNormalizer0")
+    assert nodes["train_JiebaTokenizer1"].needs["training_data"] == ("run_jiebei_nlu.components.TextNormalizer0")
 
 
 def test_normalizer_runs_before_tokenizer_and_extractor_after_classifier_in_predict_graph() -> None:
     nodes = _graph_config().predict_schema.nodes
-    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {
-        "messages": "nlu_message_converter"
-    }
-    assert nodes["run_JiebaTokenizer1"].needs["messages"] == (
-        "run_jiebei_nlu.components.TextNormalizer0"
-    )
-    assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor4"].needs == {
-        "messages": "run_DIETClassifier3"
-    }
+    assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {"messages": "nlu_message_converter"}
+    assert nodes["run_JiebaTokenizer1"].needs["messages"] == ("run_jiebei_nlu.components.TextNormalizer0")
+    assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor4"].needs == {"messages": "run_DIETClassifier3"}
 
 
 def _faq_message(key_confidence: float) -> Message:

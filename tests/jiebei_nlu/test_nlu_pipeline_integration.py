@@ -41,9 +41,7 @@ nlu:
 
 
 @pytest.mark.integration
-def test_trained_pipeline_normalises_text_and_extracts_score(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_trained_pipeline_normalises_text_and_extracts_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 

@@ -29,9 +29,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """URL of an empty test database (its public schema is recreated for each
     test, which is much faster than CREATE DATABASE)."""
-    postgres_server.admin(
-        "DROP SCHEMA public CASCADE; CREATE SCHEMA public", database=TEST_DATABASE
-    )
+    postgres_server.admin("DROP SCHEMA public CASCADE; CREATE SCHEMA public", database=TEST_DATABASE)
     return postgres_server.url(TEST_DATABASE)
 
 

@@ -37,7 +37,8 @@ def test_migrated_schema_matches_the_table_descriptions(empty_engine):
     with empty_engine.connect() as connection:
         context = MigrationContext.configure(connection)
         differences = [
-            diff for diff in compare_metadata(context, metadata)
+            diff
+            for diff in compare_metadata(context, metadata)
             if not (diff[0] == "remove_table" and diff[1].name == VERSION_TABLE)
         ]
     assert differences == []

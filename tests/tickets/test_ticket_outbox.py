@@ -69,9 +69,7 @@ def broken_and_fixed_urls(request: pytest.FixtureRequest, tmp_path: Path):
     return f"sqlite:///file:{database}?mode=ro&uri=true", working
 
 
-def test_appeal_queued_while_database_is_down_is_filed_once_when_it_returns(
-    broken_and_fixed_urls, outbox, caplog
-):
+def test_appeal_queued_while_database_is_down_is_filed_once_when_it_returns(broken_and_fixed_urls, outbox, caplog):
     caplog.set_level(logging.DEBUG)
     broken_url, fixed_url = broken_and_fixed_urls
     down = OutboxTicketStore(SqlTicketStore(broken_url, connect_timeout=2), outbox)
@@ -97,9 +95,7 @@ def test_appeal_queued_while_database_is_down_is_filed_once_when_it_returns(
 
 def test_next_successful_operation_files_the_queue(broken_and_fixed_urls, outbox):
     broken_url, fixed_url = broken_and_fixed_urls
-    OutboxTicketStore(SqlTicketStore(broken_url, connect_timeout=2), outbox).submit_appeal(
-        appeal(), "form-1"
-    )
+    OutboxTicketStore(SqlTicketStore(broken_url, connect_timeout=2), outbox).submit_appeal(appeal(), "form-1")
     back = OutboxTicketStore(SqlTicketStore(fixed_url), outbox)
     mine = back.list_tickets("conv-1")
     assert [t.description for t in mine] == ["记录有误"]

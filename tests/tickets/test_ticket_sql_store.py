@@ -62,17 +62,20 @@ def test_database_rejects_a_second_row_with_the_same_sender_and_key(sql_url):
     ticket = store.submit_appeal(appeal(), "same-form").ticket
     engine = sa.create_engine(sql_url, future=True)
     row = {
-        "number": "JB222222", "sender_id": ticket.sender_id, "idempotency_key": "same-form",
-        "status": "submitted", "description": "x", "consent": True,
-        "diagnosis_summary": "", "created_at": ticket.created_at,
+        "number": "JB222222",
+        "sender_id": ticket.sender_id,
+        "idempotency_key": "same-form",
+        "status": "submitted",
+        "description": "x",
+        "consent": True,
+        "diagnosis_summary": "",
+        "created_at": ticket.created_at,
         "updated_at": ticket.created_at,
     }
     columns = ", ".join(row)
     placeholders = ", ".join(f":{name}" for name in row)
     with pytest.raises(sa_exc.IntegrityError), engine.begin() as connection:
-        connection.execute(
-            sa.text(f"INSERT INTO tickets ({columns}) VALUES ({placeholders})"), row
-        )
+        connection.execute(sa.text(f"INSERT INTO tickets ({columns}) VALUES ({placeholders})"), row)
     engine.dispose()
     store.dispose()
 
@@ -113,6 +116,5 @@ def test_unreachable_postgresql_is_reported_unavailable_without_password(closed_
     with pytest.raises(StoreUnavailableError) as caught:
         store.list_all_tickets()
     assert str(caught.value) == (
-        f"ticket database postgresql+psycopg2://staff:***@127.0.0.1:{closed_port}/tickets"
-        " is unavailable"
+        f"ticket database postgresql+psycopg2://staff:***@127.0.0.1:{closed_port}/tickets" " is unavailable"
     )

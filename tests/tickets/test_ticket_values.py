@@ -90,8 +90,7 @@ def test_ticket_number_normalisation(typed, canonical, valid):
     [
         ({"sender_id": " "}, "sender_id must not be empty"),
         ({"description": ""}, "description must not be empty"),
-        ({"contested_cause_id": None, "contested_text": " "},
-         "contested_cause_id or contested_text is required"),
+        ({"contested_cause_id": None, "contested_text": " "}, "contested_cause_id or contested_text is required"),
         ({"contested_cause_id": "overdue"}, "contested_cause_id must be an upper-case cause id"),
         ({"phone": "12345678901"}, "phone is not an 11-digit mainland mobile number"),
         ({"consent": False}, "a phone number may be stored only with consent"),
@@ -113,14 +112,12 @@ def test_invalid_appeal_form_is_rejected(changes, message):
 
 def test_invalid_phone_message_does_not_repeat_the_number():
     with pytest.raises(InvalidInputError) as caught:
-        AppealForm(sender_id="c", description="d", contested_text="t",
-                   phone="12345678901", consent=True)
+        AppealForm(sender_id="c", description="d", contested_text="t", phone="12345678901", consent=True)
     assert "12345678901" not in str(caught.value)
 
 
 def test_form_repr_hides_the_phone_number():
-    form = AppealForm(sender_id="c", description="d", contested_text="t",
-                      phone="13812341234", consent=True)
+    form = AppealForm(sender_id="c", description="d", contested_text="t", phone="13812341234", consent=True)
     assert "13812341234" not in repr(form)
 
 
@@ -134,8 +131,11 @@ def test_equal_forms_have_equal_fingerprints_and_different_forms_do_not():
 
 @pytest.mark.parametrize(
     ("text", "status"),
-    [("submitted", TicketStatus.SUBMITTED), ("IN_REVIEW", TicketStatus.IN_REVIEW),
-     (" resolved ", TicketStatus.RESOLVED)],
+    [
+        ("submitted", TicketStatus.SUBMITTED),
+        ("IN_REVIEW", TicketStatus.IN_REVIEW),
+        (" resolved ", TicketStatus.RESOLVED),
+    ],
 )
 def test_status_parses_its_value(text, status):
     assert TicketStatus.parse(text) is status
@@ -156,11 +156,13 @@ def test_settings_default_to_sqlite_file_under_var():
 
 
 def test_settings_read_the_environment():
-    settings = load_settings({
-        "DATABASE_URL": "postgres://u:p@db/tickets",
-        "TICKETS_OUTBOX_PATH": "/data/outbox.jsonl",
-        "TICKETS_DB_CONNECT_TIMEOUT": "2",
-    })
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgres://u:p@db/tickets",
+            "TICKETS_OUTBOX_PATH": "/data/outbox.jsonl",
+            "TICKETS_DB_CONNECT_TIMEOUT": "2",
+        }
+    )
     assert settings.database_url == "postgresql://u:p@db/tickets"
     assert settings.outbox_path == Path("/data/outbox.jsonl")
     assert settings.connect_timeout == 2

@@ -105,12 +105,14 @@ def test_a_masked_phone_keeps_its_asterisks_in_bold_and_in_plain_text(page: Any)
     assert bubble.locator("strong").all_inner_texts() == ["138****4321", "两处"]
     assert bubble.inner_text() == "手机号 138****4321，备用 139****5678，两处都是"
 
+
 def test_the_appeal_summary_shows_hostile_words_as_written(page: Any) -> None:
     ask(page, "summary")
     bubble = page.locator(BOT_BUBBLES).last
     assert bubble.locator("strong, a, b").count() == 0
     assert "情况描述：＊＊我没逾期＊＊ ［点我］(https：//example.com) ＜b＞x＜/b＞ 0［ ｛phone｝" in bubble.inner_text()
     assert "联系手机：138****4321" in bubble.inner_text()
+
 
 def test_bot_markdown_subset_renders_bold_breaks_and_http_links(page: Any) -> None:
     ask(page, "markdown")

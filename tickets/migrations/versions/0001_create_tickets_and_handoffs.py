@@ -34,12 +34,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("number", name="uq_tickets_number"),
-        sa.UniqueConstraint(
-            "sender_id", "idempotency_key", name="uq_tickets_sender_idempotency"
-        ),
-        sa.CheckConstraint(
-            "status IN ('submitted', 'in_review', 'resolved')", name="ck_tickets_status"
-        ),
+        sa.UniqueConstraint("sender_id", "idempotency_key", name="uq_tickets_sender_idempotency"),
+        sa.CheckConstraint("status IN ('submitted', 'in_review', 'resolved')", name="ck_tickets_status"),
     )
     op.create_index("ix_tickets_sender_id", "tickets", ["sender_id"])
     op.create_table(
