@@ -38,10 +38,13 @@ export SANIC_REQUEST_MAX_SIZE ?= 65536
 export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 
+# The project's Python packages (tests/ excepted): what mypy checks.
+PACKAGES := actions bench devstack eligibility faqtool jiebei_nlu review scripts security tickets
+
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit k8s-check clean faq-check faq-import bench unanswered report prod-unanswered prod-report
+.PHONY: lint-types help setup lock system-deps train run shell prod prod-down prod-status test test-unit validate test-stories test-nlu lint audit k8s-check clean faq-check faq-import bench unanswered report prod-unanswered prod-report
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,10 +80,10 @@ $(MODEL): $(STAMP) $(MODEL_INPUTS)
 	@touch $@
 
 run: $(MODEL) $(WIDGET_CLIENT) ## set up, train if needed, start the servers and the web chat page
-	scripts/serve.sh run
+	$(PY) -m devstack.local run
 
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
-	scripts/serve.sh shell
+	$(PY) -m devstack.local shell
 
 prod: system-deps $(MODEL) $(WIDGET_CLIENT) ## production topology on this machine: 2 Rasa replicas, 2 action servers, PostgreSQL, Redis, nginx on :8000
 	$(PY) -m devstack.prod up
@@ -95,7 +98,11 @@ test: lint audit k8s-check test-unit validate test-stories test-nlu ## run the w
 	@echo "all test stages passed"
 
 test-unit: $(STAMP) $(TOOLS_STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pytest: components, engine, actions, tools, integration tests (the load test needs Locust from .venv-tools)
-	$(PY) -m pytest
+	@mkdir -p test-artifacts
+	$(PY) -m pytest --cov --cov-report=
+	@$(PY) -m coverage report > test-artifacts/coverage.txt || true
+	@echo "line coverage (pytest process only; full report: test-artifacts/coverage.txt), least covered first:"
+	@head -12 test-artifacts/coverage.txt; tail -1 test-artifacts/coverage.txt
 
 validate: $(STAMP) ## rasa data validate; every warning is an error (see the script)
 	$(PY) scripts/validate_data.py
@@ -130,9 +137,13 @@ bench: system-deps $(MODEL) ## benchmarks (about 2 h on 2 cores; docs/benchmarks
 	$(PY) -m bench.run
 	$(PY) -m bench.prod
 
-lint: $(STAMP) ## ruff on all Python code, mypy on the pure packages
+lint: $(STAMP) ## ruff (rules and formatting) on all Python code, mypy on every package
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy eligibility faqtool tickets devstack security/pii.py security/config.py security/limits.py security/tokens.py security/sealed.py security/display.py review/analysis.py review/export.py review/report.py bench/realusers.py jiebei_nlu/normalize.py jiebei_nlu/numbers.py jiebei_nlu/safety.py
+	$(VENV)/bin/ruff format --check .
+	$(MAKE) -s lint-types
+
+lint-types: $(STAMP) ## mypy on every package (also the pre-commit hook)
+	$(VENV)/bin/mypy $(PACKAGES)
 
 $(TOOLS_STAMP): tools/requirements.txt
 	@if [ ! -x $(TOOLS)/bin/python ]; then python3 -m venv $(TOOLS); fi

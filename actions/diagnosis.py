@@ -4,27 +4,42 @@ Slots -> facts -> eligibility engine -> responses + ``SlotSet`` events. The
 engine decides which question matters next; the form ``diagnosis_form`` asks
 it through ``action_ask_diagnosis_answer`` and stops when the engine has a
 decisive cause, nothing would change the ranking, or ``MAX_QUESTIONS`` have
-been asked. Once the ordinary questions have not settled it, the engine's
-checklist (``eligibility/data/checklist.yml``) names the rarer situations in
-one question, answered in words ("我还是学生") or with "都没有".
+been asked (its validation is in ``diagnosis_form``). Once the ordinary
+questions have not settled it, the engine's checklist
+(``eligibility/data/checklist.yml``) names the rarer situations in one
+question, answered in words ("我还是学生") or with "都没有".
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.score import accept_score, latest_stated_score
-from eligibility import CHECKLIST_FACT, CauseStatus, Diagnosis, Engine, Question, QuestionKind, load_engine
-from eligibility.answers import asks_or_stops, classify_answer
-from jiebei_nlu.normalize import normalize_text
-from jiebei_nlu.numbers import parse_number
+from actions.shared import (
+    ANSWER_SLOT,
+    APPEAL_CONTEXT_SLOT,
+    APPEAL_OFFERED_SLOT,
+    ASKED_SLOT,
+    FACTS_SLOT,
+    MODE_SLOT,
+    PENDING_SLOT,
+    REPEATS_SLOT,
+    RESULT_SLOT,
+    SCORE_SLOT,
+    DiagnosisResult,
+    engine,
+    latest_intent,
+    latest_text,
+)
+from eligibility import CHECKLIST_FACT, CauseStatus, Diagnosis, Question, QuestionKind
+from eligibility.answers import calls_score_high
+from jiebei_nlu.numbers import first_number, mentions_score
 
 logger = logging.getLogger(__name__)
 
@@ -34,40 +49,6 @@ MAX_REPEATS = 1
 MAX_CAUSES_EXPLAINED = 3
 HIGH_SCORE = 650
 CLOSED_INTENT = "ask_jiebei_closed"
-
-_NUMBER = re.compile(r"\d+|[零一二两三四五六七八九十百]+")
-_SCORE_CUE = re.compile(r"芝麻|信用分|分数")
-
-# A user who calls their score high without giving it ("芝麻分挺高的").
-_HIGH_SCORE_CLAIM = re.compile(r"(芝麻分|芝麻信用|信用分|分数?)[^,，。!！?？]{0,4}(高|不低|不错|很好|挺好)")
-
-FACTS_SLOT = "diagnosis_facts"
-ASKED_SLOT = "diagnosis_asked"
-PENDING_SLOT = "diagnosis_pending_fact"
-ANSWER_SLOT = "diagnosis_answer"
-REPEATS_SLOT = "diagnosis_repeats"
-MODE_SLOT = "diagnosis_mode"
-RESULT_SLOT = "diagnosis_result"
-APPEAL_OFFERED_SLOT = "appeal_offered"
-APPEAL_CONTEXT_SLOT = "appeal_context"
-
-# Records a user may dispute, by the fact their message mentions.
-DISPUTABLE_CAUSES = {
-    "has_overdue": "OVERDUE_RECORD",
-    "account_risk_warning": "ACCOUNT_RISK",
-}
-
-# Intents of messages that state something about the user.
-STATEMENT_INTENTS = ("inform", "inform_score")
-
-ANSWER_YES = "yes"
-ANSWER_NO = "no"
-ANSWER_UNKNOWN = "unknown"
-
-
-def engine() -> Engine:
-    """Returns the eligibility engine, loaded on first use."""
-    return load_engine()
 
 
 def question_for(fact: str) -> Question:
@@ -129,45 +110,37 @@ def facts_in_message(tracker: Tracker, dispatcher: CollectingDispatcher, pending
     Returns:
         Facts by name.
     """
-    text = normalize_text(tracker.latest_message.get("text") or "")
+    text = latest_text(tracker)
     found = engine().extract_facts(text)
-    found.pop("zhima_score", None)
-    number_fact = _number_asked(pending)
+    found.pop(SCORE_SLOT, None)
+    number_fact = number_asked(pending)
     if number_fact is not None:
-        number = _first_number(text)
+        number = first_number(text)
         if number is not None and number_fact not in found:
             found[number_fact] = number
-        if not _SCORE_CUE.search(text):
+        if not mentions_score(text):
             return found
     score = latest_stated_score(tracker)
     if score is not None and accept_score(score, dispatcher):
-        found["zhima_score"] = score
+        found[SCORE_SLOT] = score
     return found
 
 
-def _number_asked(pending: str | None) -> str | None:
+def number_asked(pending: str | None) -> str | None:
     """The number fact (other than the score) a bare number answers now, if any."""
-    if not pending or pending == "zhima_score":
+    if not pending or pending == SCORE_SLOT:
         return None
     if is_checklist(pending):
         return engine().checklist.number_fact  # type: ignore[union-attr]
     return pending if engine().question(pending).kind is QuestionKind.NUMBER else None
 
 
-def _first_number(text: str) -> int | None:
-    """The first number written in the text, in digits or Chinese numerals."""
-    match = _NUMBER.search(text)
-    parsed = parse_number(match.group(0)) if match else None
-    return parsed.value if parsed else None
-
-
 def claims_high_score(tracker: Tracker, facts: dict[str, Any]) -> bool:
     """True when the user says or shows that their score is high."""
-    score = facts.get("zhima_score")
+    score = facts.get(SCORE_SLOT)
     if isinstance(score, int) and score >= HIGH_SCORE:
         return True
-    text = normalize_text(tracker.latest_message.get("text") or "")
-    return bool(_HIGH_SCORE_CLAIM.search(text))
+    return calls_score_high(latest_text(tracker))
 
 
 def cause_text(domain: DomainDict, rank: int, label: str, explanation: str, advice: str, status: CauseStatus) -> str:
@@ -189,11 +162,11 @@ class ActionStartDiagnosis(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        closed = (tracker.latest_message.get("intent") or {}).get("name") == CLOSED_INTENT
+        closed = latest_intent(tracker) == CLOSED_INTENT
         facts = facts_in_message(tracker, dispatcher)
-        earlier_score = tracker.get_slot("zhima_score")
-        if "zhima_score" not in facts and earlier_score is not None:
-            facts["zhima_score"] = int(earlier_score)
+        earlier_score = tracker.get_slot(SCORE_SLOT)
+        if SCORE_SLOT not in facts and earlier_score is not None:
+            facts[SCORE_SLOT] = int(earlier_score)
         if closed:
             facts["had_jiebei_before"] = True
 
@@ -211,107 +184,6 @@ class ActionStartDiagnosis(Action):
             SlotSet(RESULT_SLOT, None),
             SlotSet(APPEAL_OFFERED_SLOT, False),
         ]
-
-
-class ValidateDiagnosisForm(FormValidationAction):
-    """Records each answer as facts and decides when to stop asking."""
-
-    def name(self) -> str:
-        return "validate_diagnosis_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot(ANSWER_SLOT) is not None or tracker.get_slot(PENDING_SLOT):
-            # A question waiting for its answer: rasa-sdk extracts and
-            # validates only the slots listed here, so list it even after the
-            # last question.
-            return domain_slots
-        if len(asked_facts(tracker)) >= MAX_QUESTIONS:
-            return []
-        diagnosis = evaluate(tracker)
-        if checklist_due(tracker, diagnosis):
-            return domain_slots
-        if diagnosis.decisive or diagnosis.next_fact is None:
-            return []
-        return domain_slots
-
-    async def extract_diagnosis_answer(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """Reads the message as an answer to the pending question first.
-
-        A message that states a fact, gives the number asked for, or answers
-        a yes/no question in words ("没有其他欠款", "有两笔", "不太清楚") fills
-        ``diagnosis_answer`` whatever the NLU took it for. Anything else fills
-        nothing, so the form rejects its execution and the rules for an
-        interruption (an FAQ, a handoff, stopping) take over.
-        """
-        pending = tracker.get_slot(PENDING_SLOT)
-        if not pending or tracker.get_slot("requested_slot") != ANSWER_SLOT:
-            return {}
-        text = normalize_text(tracker.latest_message.get("text") or "")
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if asks_or_stops(text) and intent not in STATEMENT_INTENTS:
-            # "逾期一天有影响吗" names a fact but asks about it: an interruption.
-            return {}
-        kind = question_for(pending).kind
-        if engine().extract_facts(text) or latest_stated_score(tracker) is not None:
-            return {ANSWER_SLOT: text}
-        if _number_asked(pending) is not None and _first_number(text) is not None:
-            return {ANSWER_SLOT: text}
-        reads_replies = kind is QuestionKind.YES_NO and not is_checklist(pending)
-        reply = engine().read_reply(pending, text) if reads_replies else None
-        if reply is not None:
-            return {ANSWER_SLOT: ANSWER_YES if reply else ANSWER_NO}
-        answer = classify_answer(text)
-        if answer is not None and (kind is QuestionKind.YES_NO or answer.value == ANSWER_UNKNOWN):
-            return {ANSWER_SLOT: answer.value}
-        if intent in STATEMENT_INTENTS:
-            # A statement about oneself that the engine cannot read: still the
-            # answer (validation says so and moves on), not an interruption.
-            return {ANSWER_SLOT: text}
-        return {}
-
-    def validate_diagnosis_answer(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """Turns the answer (是 / 不是 / 不知道 / free text) into facts.
-
-        An answer that gives nothing usable is not asked again (that could
-        loop): the user is told and the question is skipped like "不知道".
-        """
-        if value is None:
-            return {}  # cleared by action_start_diagnosis, not answered
-        pending = tracker.get_slot(PENDING_SLOT)
-        found = facts_in_message(tracker, dispatcher, pending)
-        if is_checklist(pending):
-            if value == ANSWER_NO and not found:
-                # "都没有": none of the rarer situations applies.
-                found = dict(engine().checklist.none)  # type: ignore[union-attr]
-        elif value in (ANSWER_YES, ANSWER_NO) and pending:
-            if engine().question(pending).kind is QuestionKind.YES_NO:
-                found.setdefault(pending, value == ANSWER_YES)
-        score_clarified = latest_stated_score(tracker) is not None and "zhima_score" not in found
-        if score_clarified and pending == "zhima_score":
-            # The stated score was impossible and the user was told; ask again.
-            return {ANSWER_SLOT: None, PENDING_SLOT: pending}
-        if not found and value != ANSWER_UNKNOWN and not score_clarified:
-            dispatcher.utter_message(response="utter_diagnosis_answer_unclear")
-        facts = known_facts(tracker)
-        facts.update(found)
-        return {ANSWER_SLOT: None, FACTS_SLOT: facts, PENDING_SLOT: None}
 
 
 class ActionAskDiagnosisAnswer(Action):
@@ -386,7 +258,7 @@ class ActionExplainDiagnosis(Action):
                 response="utter_diagnosis_result", causes="\n".join(lines), labels=[c.label for c in causes]
             )
 
-        result = {
+        result: DiagnosisResult = {
             "causes": [cause.cause_id for cause in causes],
             "facts": known_facts(tracker),
         }
@@ -402,49 +274,3 @@ class ActionExplainDiagnosis(Action):
             ]
         logger.info("diagnosis for %s: %s", tracker.sender_id, ",".join(result["causes"]) or "-")
         return events
-
-
-class ActionOfferAppeal(Action):
-    """Offers an appeal to a user who disputes a record."""
-
-    def name(self) -> str:
-        return "action_offer_appeal"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[EventType]:
-        text = normalize_text(tracker.latest_message.get("text") or "")
-        mentioned = engine().extract_facts(text)
-        contested = next(
-            (cause for fact, cause in DISPUTABLE_CAUSES.items() if fact in mentioned),
-            None,
-        )
-        if contested is None:
-            result = tracker.get_slot(RESULT_SLOT) or {}
-            causes = result.get("causes") or []
-            contested = causes[0] if causes else None
-        dispatcher.utter_message(response="utter_dispute_acknowledged")
-        dispatcher.utter_message(response="utter_offer_appeal")
-        return [
-            SlotSet(APPEAL_OFFERED_SLOT, True),
-            SlotSet(APPEAL_CONTEXT_SLOT, contested),
-        ]
-
-
-class ActionDeclineAppeal(Action):
-    """The user does not want the offered appeal."""
-
-    def name(self) -> str:
-        return "action_decline_appeal"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet(APPEAL_OFFERED_SLOT, False)]

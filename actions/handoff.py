@@ -18,8 +18,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import appeal
-from actions.diagnosis import RESULT_SLOT
+from actions import shared
+from actions.shared import TICKET_SLOT
 from tickets import is_ticket_number
 from tickets.models import MAX_SUMMARY
 
@@ -61,16 +61,14 @@ def handoff_summary(tracker: Tracker) -> str:
     personal data can reach the summary.
     """
     intents = ",".join(recent_intents(list(tracker.events))) or "-"
-    result = tracker.get_slot(RESULT_SLOT) or {}
-    causes = result.get("causes") if isinstance(result, dict) else None
-    cause_text = ",".join(str(cause) for cause in causes or []) or "-"
+    cause_text = ",".join(shared.diagnosis_result(tracker)["causes"]) or "-"
     ticket = _ticket_number(tracker) or "-"
     summary = f"intents={intents}; causes={cause_text}; ticket={ticket}"
     return summary[:MAX_SUMMARY]
 
 
 def _ticket_number(tracker: Tracker) -> str | None:
-    number = tracker.get_slot(appeal.TICKET_SLOT)
+    number = tracker.get_slot(TICKET_SLOT)
     return number if isinstance(number, str) and is_ticket_number(number) else None
 
 
@@ -88,7 +86,7 @@ class ActionHumanHandoff(Action):
     ) -> list[EventType]:
         summary = handoff_summary(tracker)
         try:
-            store = appeal.ticket_store()
+            store = shared.ticket_store()
             handoff = await asyncio.to_thread(
                 store.request_handoff, tracker.sender_id, summary, _ticket_number(tracker)
             )

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from bench import realusers
+from devstack.servers import base_env
 from scripts.evaluate_nlu import (
     Prediction,
     label_of_example,
@@ -179,21 +180,8 @@ def run_worker(config: Path, train: Path, tests: dict[str, Path], out: Path, log
 
 
 def _child_env(cache: Path) -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    env.update(
-        {
-            "RASA_TELEMETRY_ENABLED": "false",
-            "PYTHONPATH": str(REPO),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "RASA_CACHE_DIRECTORY": str(cache),
-            "LC_ALL": "C.UTF-8",
-            "LANG": "C.UTF-8",
-            "PYTHONIOENCODING": "utf-8",
-        }
-    )
-    return env
+    """The servers' environment (devstack) with a Rasa cache of this run's own."""
+    return {**base_env(), "RASA_CACHE_DIRECTORY": str(cache)}
 
 
 def _figures(predictions: Sequence[Prediction]) -> dict[str, Any]:

@@ -116,6 +116,24 @@ class Engine:
         """The causes with their labels and texts, in vocabulary order."""
         return tuple(rule.cause for rule in self._rules)
 
+    def disputed_cause(self, mentioned: Mapping[str, object]) -> str | None:
+        """The cause a user disputes when their message mentions its record.
+
+        A cause whose rule says ``appeal: if_disputed`` is disputed when the
+        message states any value of a fact its ``when`` condition reads ("我
+        从来没逾期过" mentions ``has_overdue``).
+
+        Args:
+            mentioned: Facts found in the message (``extract_facts``).
+
+        Returns:
+            The first such cause id in vocabulary order, or None.
+        """
+        for rule in self._rules:
+            if rule.cause.appeal_if_disputed and any(leaf.fact in mentioned for leaf in rule.leaves):
+                return rule.cause.id
+        return None
+
     def fact_type(self, fact: str) -> str:
         """``"bool"`` or ``"int"``; KeyError for an unknown fact."""
         return self._facts[fact].type

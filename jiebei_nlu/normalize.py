@@ -226,19 +226,6 @@ def normalize_masks(text: str) -> str:
     return _mask_step(text, list(range(len(text))))[0]
 
 
-def replace_variants(text: str, table: VariantTable) -> str:
-    """Rewrite variant spellings to their canonical form, longest match first.
-
-    Args:
-        text: simplified, half-width text.
-        table: the variant table.
-
-    Returns:
-        The text with canonical spellings.
-    """
-    return _variant_step(text, list(range(len(text))), table)[0]
-
-
 def load_variants(path: Path | str = DEFAULT_VARIANTS_PATH) -> VariantTable:
     """Load and validate a variant file.
 

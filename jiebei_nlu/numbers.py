@@ -371,6 +371,23 @@ def _has_cue_before(text: str, start: int) -> bool:
     return not any(blocker in gap for blocker in _GAP_BLOCKERS)
 
 
+_PLAIN_NUMBER = re.compile(rf"[{_NUMBER_CHARS}]+")
+
+
+def first_number(text: str) -> int | None:
+    """The first number written in a message, in digits or Chinese numerals ("我五十八了" -> 58)."""
+    for match in _PLAIN_NUMBER.finditer(text):
+        parsed = parse_number(match.group(0))
+        if parsed is not None:
+            return parsed.value
+    return None
+
+
+def mentions_score(text: str) -> bool:
+    """Whether a message names the score at all (芝麻分, 信用分, 分数 ...)."""
+    return any(cue in text for cue in _SCORE_CUES)
+
+
 def check_score(value: int) -> ScoreCheck:
     """Check a stated 芝麻分 against the 350-950 range.
 

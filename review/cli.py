@@ -10,10 +10,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rasa.shared.exceptions import RasaException
@@ -28,6 +28,7 @@ EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 _SINCE = re.compile(r"^(\d+)\s*([dh])$")
 
+
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
     sys.exit(code)
@@ -41,10 +42,8 @@ def parse_since(text: str) -> float:
     return int(match[1]) * (86400 if match[2] == "d" else 3600)
 
 
-def since_option(default: str) -> click.Option:
-    return click.option(
-        "--since", default=default, show_default=True, help="How far back: 7d (days) or 24h (hours)."
-    )
+def since_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--since", default=default, show_default=True, help="How far back: 7d (days) or 24h (hours).")
 
 
 @contextmanager
@@ -78,8 +77,12 @@ def cli() -> None:
 @cli.command("unanswered")
 @since_option("7d")
 @ENDPOINTS_OPTION
-@click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the groups as an FAQ spreadsheet (CSV, UTF-8 with BOM) for faqtool.")
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the groups as an FAQ spreadsheet (CSV, UTF-8 with BOM) for faqtool.",
+)
 @click.option("--limit", default=20, show_default=True, help="How many groups to list.")
 def unanswered_command(since: str, endpoints: str, export_path: Path | None, limit: int) -> None:
     """List the questions the assistant did not answer well, similar ones grouped, most asked first."""
@@ -101,8 +104,7 @@ def unanswered_command(since: str, endpoints: str, export_path: Path | None, lim
     if export_path is not None:
         export_path.write_bytes(export.spreadsheet(groups))
         click.echo(
-            f"已导出到 {export_path}：填好“键”和“答案”（不要的行删掉），"
-            f"再运行 make faq-check FILE={export_path}",
+            f"已导出到 {export_path}：填好“键”和“答案”（不要的行删掉），" f"再运行 make faq-check FILE={export_path}",
             err=True,
         )
 
@@ -110,8 +112,14 @@ def unanswered_command(since: str, endpoints: str, export_path: Path | None, lim
 @cli.command("report")
 @since_option("30d")
 @ENDPOINTS_OPTION
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("results/report.html"), show_default=True, help="Where to write the HTML page.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("results/report.html"),
+    show_default=True,
+    help="Where to write the HTML page.",
+)
 def report_command(since: str, endpoints: str, out_path: Path) -> None:
     """Write an HTML page of figures: conversations, topics, misses, diagnoses, appeals, handoffs."""
     conversations = _conversations(endpoints, since)

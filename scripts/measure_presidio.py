@@ -27,6 +27,7 @@ import sys
 import time
 import unicodedata
 from importlib.metadata import version
+from typing import Any
 
 HERE = os.environ.get("PRESIDIO_OUT", "/tmp/presidio")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -225,7 +226,8 @@ CJK = stdre.compile(r"[\u4e00-\u9fff]")
 
 
 def parse(template: str):
-    text, items, _pos, last = "", [], 0, 0
+    text, last = "", 0
+    items: list[dict[str, Any]] = []
     for m in MARK.finditer(template):
         text += template[last : m.start()]
         start = len(text)
@@ -364,7 +366,7 @@ for case in PARSED:
     b = mask_personal_data(text)
     p_mask, b_mask = masked_positions(text, p_out), masked_positions(text, b.text)
     t_mask = masked_positions(text, t_out)
-    inside = set()
+    inside: set[int] = set()
     for it in case["items"]:
         inside.update(range(it["start"], it["end"]))
     row = {

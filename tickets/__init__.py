@@ -23,8 +23,8 @@ from tickets.models import (
     TicketNotFoundError,
     TicketStatus,
 )
-from tickets.numbers import is_ticket_number, normalize_ticket_number
-from tickets.phone import is_valid_mobile, mask_phone, normalize_mobile
+from tickets.numbers import find_ticket_number, is_ticket_number, normalize_ticket_number
+from tickets.phone import PhoneCheck, PhoneProblem, is_valid_mobile, mask_phone, normalize_mobile, read_mobile
 from tickets.store import InMemoryTicketStore, SqlTicketStore, TicketStore
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "Handoff",
     "InMemoryTicketStore",
     "InvalidInputError",
+    "PhoneCheck",
+    "PhoneProblem",
     "SqlTicketStore",
     "StoreUnavailableError",
     "SubmitOutcome",
@@ -42,6 +44,7 @@ __all__ = [
     "TicketStatus",
     "TicketStore",
     "build_store",
+    "find_ticket_number",
     "flush_outbox",
     "get_store",
     "is_ticket_number",
@@ -49,4 +52,5 @@ __all__ = [
     "mask_phone",
     "normalize_mobile",
     "normalize_ticket_number",
+    "read_mobile",
 ]

@@ -16,6 +16,8 @@ BODY_LENGTH = 6
 
 _NUMBER = re.compile(rf"{PREFIX}[{ALPHABET}]{{{BODY_LENGTH}}}")
 _SEPARATORS = re.compile(r"[\s\-_.]")
+# Ticket numbers as typed in a message: "JB7K3M9Q", "jb 7k3-m9q".
+_CANDIDATE = re.compile(r"(?<![0-9a-z])jb(?:[\s\-_.]*[0-9a-z]){6}(?![0-9a-z])", re.IGNORECASE)
 
 
 def new_ticket_number() -> str:
@@ -66,3 +68,17 @@ def is_ticket_number(text: str) -> bool:
         True when it has the prefix and six characters of the alphabet.
     """
     return _NUMBER.fullmatch(text) is not None
+
+
+def find_ticket_number(text: str) -> str | None:
+    """Find a ticket number written in any common way in a message ("jb 7k3-m9q").
+
+    Args:
+        text: The message text.
+
+    Returns:
+        The canonical spelling of the first "JB" + six characters found (it
+        may still be malformed: check it with :func:`is_ticket_number`), or None.
+    """
+    match = _CANDIDATE.search(text or "")
+    return normalize_ticket_number(match.group(0)) if match else None

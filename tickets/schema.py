@@ -14,12 +14,9 @@ from tickets.models import (
     MAX_IDEMPOTENCY_KEY,
     MAX_SENDER_ID,
     MAX_SUMMARY,
-    TicketStatus,
 )
 
 metadata = sa.MetaData()
-
-STATUS_VALUES = tuple(status.value for status in TicketStatus)
 
 tickets_table = sa.Table(
     "tickets",
@@ -40,9 +37,7 @@ tickets_table = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("number", name="uq_tickets_number"),
     sa.UniqueConstraint("sender_id", "idempotency_key", name="uq_tickets_sender_idempotency"),
-    sa.CheckConstraint(
-        "status IN ('submitted', 'in_review', 'resolved')", name="ck_tickets_status"
-    ),
+    sa.CheckConstraint("status IN ('submitted', 'in_review', 'resolved')", name="ck_tickets_status"),
     sa.Index("ix_tickets_sender_id", "sender_id"),
 )
 

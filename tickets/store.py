@@ -62,9 +62,7 @@ def utc_now() -> datetime:
 class TicketStore(Protocol):
     """What the appeal actions and the staff CLI need from a ticket store."""
 
-    def submit_appeal(
-        self, form: AppealForm, idempotency_key: str | None = None
-    ) -> SubmitResult:
+    def submit_appeal(self, form: AppealForm, idempotency_key: str | None = None) -> SubmitResult:
         """File an appeal, or return the ticket of an earlier identical submit.
 
         Args:
@@ -102,9 +100,7 @@ class TicketStore(Protocol):
         """Return every ticket (staff only), newest first, optionally by status."""
         ...
 
-    def set_status(
-        self, number: str, status: TicketStatus, note: str | None = None
-    ) -> Ticket:
+    def set_status(self, number: str, status: TicketStatus, note: str | None = None) -> Ticket:
         """Change a ticket's status (staff only).
 
         Args:
@@ -120,9 +116,7 @@ class TicketStore(Protocol):
         """
         ...
 
-    def request_handoff(
-        self, sender_id: str, summary: str, ticket_number: str | None = None
-    ) -> Handoff:
+    def request_handoff(self, sender_id: str, summary: str, ticket_number: str | None = None) -> Handoff:
         """Record that the user asked for a human agent.
 
         Args:
@@ -199,8 +193,10 @@ def _erased(now: datetime) -> dict[str, Any]:
     }
 
 
-def _newest_first(ticket: Ticket) -> datetime:
-    return ticket.created_at
+def _newest_first(tickets: list[Ticket]) -> list[Ticket]:
+    """Newest first; among tickets created at the same instant, the later filed first (as the SQL store orders)."""
+    order = list(enumerate(tickets))
+    return [ticket for _, ticket in sorted(order, key=lambda item: (item[1].created_at, item[0]), reverse=True)]
 
 
 class InMemoryTicketStore:
@@ -221,9 +217,7 @@ class InMemoryTicketStore:
         self._by_key: dict[tuple[str, str], str] = {}
         self._handoffs: list[Handoff] = []
 
-    def submit_appeal(
-        self, form: AppealForm, idempotency_key: str | None = None
-    ) -> SubmitResult:
+    def submit_appeal(self, form: AppealForm, idempotency_key: str | None = None) -> SubmitResult:
         key = _key_for(form, idempotency_key)
         with self._lock:
             existing = self._by_key.get((form.sender_id, key))
@@ -237,9 +231,7 @@ class InMemoryTicketStore:
                 self._tickets[number] = ticket
                 self._by_key[(form.sender_id, key)] = number
                 return SubmitResult(SubmitOutcome.CREATED, ticket)
-        raise TicketNumberExhaustedError(
-            f"no free ticket number after {self._max_number_attempts} attempts"
-        )
+        raise TicketNumberExhaustedError(f"no free ticket number after {self._max_number_attempts} attempts")
 
     def get_ticket(self, number: str, sender_id: str) -> Ticket | None:
         ticket = self.get_ticket_for_staff(number)
@@ -250,7 +242,7 @@ class InMemoryTicketStore:
     def list_tickets(self, sender_id: str) -> list[Ticket]:
         with self._lock:
             found = [t for t in self._tickets.values() if t.sender_id == sender_id]
-        return sorted(found, key=_newest_first, reverse=True)
+        return _newest_first(found)
 
     def get_ticket_for_staff(self, number: str) -> Ticket | None:
         with self._lock:
@@ -259,11 +251,9 @@ class InMemoryTicketStore:
     def list_all_tickets(self, status: TicketStatus | None = None) -> list[Ticket]:
         with self._lock:
             found = [t for t in self._tickets.values() if status in (None, t.status)]
-        return sorted(found, key=_newest_first, reverse=True)
+        return _newest_first(found)
 
-    def set_status(
-        self, number: str, status: TicketStatus, note: str | None = None
-    ) -> Ticket:
+    def set_status(self, number: str, status: TicketStatus, note: str | None = None) -> Ticket:
         canonical = normalize_ticket_number(number)
         with self._lock:
             ticket = self._tickets.get(canonical)
@@ -278,9 +268,7 @@ class InMemoryTicketStore:
             self._tickets[canonical] = updated
         return updated
 
-    def request_handoff(
-        self, sender_id: str, summary: str, ticket_number: str | None = None
-    ) -> Handoff:
+    def request_handoff(self, sender_id: str, summary: str, ticket_number: str | None = None) -> Handoff:
         _check_sender(sender_id)
         check_handoff_summary(summary)
         number = None if ticket_number is None else normalize_ticket_number(ticket_number)
@@ -424,17 +412,13 @@ class SqlTicketStore:
         except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError) as error:
             reason = type(getattr(error, "orig", None) or error).__name__
             logger.warning("ticket database %s unavailable (%s)", self.safe_url, reason)
-            raise StoreUnavailableError(
-                f"ticket database {self.safe_url} is unavailable"
-            ) from error
+            raise StoreUnavailableError(f"ticket database {self.safe_url} is unavailable") from error
 
     def _ready_engine(self) -> Engine:
         with self._init_lock:
             with self._unavailable_as_error():
                 if self._engine is None:
-                    self._engine = create_ticket_engine(
-                        self._database_url, connect_timeout=self._connect_timeout
-                    )
+                    self._engine = create_ticket_engine(self._database_url, connect_timeout=self._connect_timeout)
                 if not self._migrated:
                     upgrade_to_head(self._engine)
                     self._migrated = True
@@ -447,9 +431,7 @@ class SqlTicketStore:
             yield connection
 
     @staticmethod
-    def _find_by_key(
-        connection: sa.engine.Connection, sender_id: str, key: str
-    ) -> Ticket | None:
+    def _find_by_key(connection: sa.engine.Connection, sender_id: str, key: str) -> Ticket | None:
         row = connection.execute(
             sa.select(tickets_table).where(
                 tickets_table.c.sender_id == sender_id,
@@ -460,14 +442,10 @@ class SqlTicketStore:
 
     @staticmethod
     def _find_by_number(connection: sa.engine.Connection, number: str) -> Ticket | None:
-        row = connection.execute(
-            sa.select(tickets_table).where(tickets_table.c.number == number)
-        ).first()
+        row = connection.execute(sa.select(tickets_table).where(tickets_table.c.number == number)).first()
         return None if row is None else _ticket_from_row(row)
 
-    def submit_appeal(
-        self, form: AppealForm, idempotency_key: str | None = None
-    ) -> SubmitResult:
+    def submit_appeal(self, form: AppealForm, idempotency_key: str | None = None) -> SubmitResult:
         key = _key_for(form, idempotency_key)
         with self._transaction() as connection:
             existing = self._find_by_key(connection, form.sender_id, key)
@@ -508,9 +486,7 @@ class SqlTicketStore:
                 raise RuntimeError("inserted ticket disappeared")
             logger.info("ticket %s filed for sender %s", stored.number, stored.sender_id)
             return SubmitResult(SubmitOutcome.CREATED, stored)
-        raise TicketNumberExhaustedError(
-            f"no free ticket number after {self._max_number_attempts} attempts"
-        )
+        raise TicketNumberExhaustedError(f"no free ticket number after {self._max_number_attempts} attempts")
 
     def get_ticket(self, number: str, sender_id: str) -> Ticket | None:
         with self._transaction() as connection:
@@ -536,26 +512,20 @@ class SqlTicketStore:
             return self._find_by_number(connection, normalize_ticket_number(number))
 
     def list_all_tickets(self, status: TicketStatus | None = None) -> list[Ticket]:
-        query = sa.select(tickets_table).order_by(
-            tickets_table.c.created_at.desc(), tickets_table.c.id.desc()
-        )
+        query = sa.select(tickets_table).order_by(tickets_table.c.created_at.desc(), tickets_table.c.id.desc())
         if status is not None:
             query = query.where(tickets_table.c.status == status.value)
         with self._transaction() as connection:
             return [_ticket_from_row(row) for row in connection.execute(query)]
 
-    def set_status(
-        self, number: str, status: TicketStatus, note: str | None = None
-    ) -> Ticket:
+    def set_status(self, number: str, status: TicketStatus, note: str | None = None) -> Ticket:
         canonical = normalize_ticket_number(number)
         values: dict[str, Any] = {"status": status.value, "updated_at": self._clock()}
         if note is not None:
             values["resolution_note"] = note
         with self._transaction() as connection:
             result = connection.execute(
-                tickets_table.update()
-                .where(tickets_table.c.number == canonical)
-                .values(**values)
+                tickets_table.update().where(tickets_table.c.number == canonical).values(**values)
             )
             if result.rowcount == 0:
                 raise TicketNotFoundError(canonical)
@@ -565,9 +535,7 @@ class SqlTicketStore:
         logger.info("ticket %s set to %s", canonical, status.value)
         return ticket
 
-    def request_handoff(
-        self, sender_id: str, summary: str, ticket_number: str | None = None
-    ) -> Handoff:
+    def request_handoff(self, sender_id: str, summary: str, ticket_number: str | None = None) -> Handoff:
         _check_sender(sender_id)
         check_handoff_summary(summary)
         number = None if ticket_number is None else normalize_ticket_number(ticket_number)
@@ -584,31 +552,27 @@ class SqlTicketStore:
                         )
                     )
                     (handoff_id,) = result.inserted_primary_key
-                    row = connection.execute(
-                        sa.select(handoffs_table).where(handoffs_table.c.id == handoff_id)
-                    ).one()
+                    row = connection.execute(sa.select(handoffs_table).where(handoffs_table.c.id == handoff_id)).one()
             except sa_exc.IntegrityError:
                 logger.info("handoff reference collision; drawing another")
                 continue
             logger.info("handoff %s requested by sender %s", row.reference, sender_id)
             return _handoff_from_row(row)
-        raise TicketNumberExhaustedError(
-            f"no free handoff reference after {self._max_number_attempts} attempts"
-        )
+        raise TicketNumberExhaustedError(f"no free handoff reference after {self._max_number_attempts} attempts")
 
     def list_handoffs(self) -> list[Handoff]:
-        query = sa.select(handoffs_table).order_by(
-            handoffs_table.c.created_at.desc(), handoffs_table.c.id.desc()
-        )
+        query = sa.select(handoffs_table).order_by(handoffs_table.c.created_at.desc(), handoffs_table.c.id.desc())
         with self._transaction() as connection:
             return [_handoff_from_row(row) for row in connection.execute(query)]
 
     def forget_sender(self, sender_id: str) -> ForgetResult:
         _check_sender(sender_id)
         with self._transaction() as connection:
-            ids = connection.execute(
-                sa.select(tickets_table.c.id).where(tickets_table.c.sender_id == sender_id)
-            ).scalars().all()
+            ids = (
+                connection.execute(sa.select(tickets_table.c.id).where(tickets_table.c.sender_id == sender_id))
+                .scalars()
+                .all()
+            )
             for ticket_id in ids:  # one pseudonym per ticket
                 connection.execute(
                     tickets_table.update().where(tickets_table.c.id == ticket_id).values(**_erased(self._clock()))

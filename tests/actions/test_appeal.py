@@ -8,24 +8,29 @@ from datetime import datetime, timezone
 
 import pytest
 
-from actions import appeal
+from actions import appeal, appeal_form, appeal_submit, shared
 from actions.appeal import (
     ActionAskAppealConfirmed,
     ActionAskAppealConsent,
     ActionAskAppealContested,
     ActionAskAppealDescription,
     ActionCancelAppeal,
-    ActionCheckAppealStatus,
     ActionStartAppeal,
-    ActionSubmitAppeal,
+)
+from actions.appeal_form import ValidateAppealForm
+from actions.appeal_status import ActionCheckAppealStatus
+from actions.appeal_submit import ActionSubmitAppeal
+from security.sealed import seal, unseal
+from tests.actions.conftest import FIELD_KEY, make_tracker, responses, slot_events
+from tickets import (
+    AppealForm,
+    InMemoryTicketStore,
     PhoneProblem,
-    ValidateAppealForm,
+    StoreUnavailableError,
+    TicketStatus,
     find_ticket_number,
     read_mobile,
 )
-from security.sealed import seal, unseal
-from tests.actions.conftest import FIELD_KEY, make_tracker, responses, slot_events
-from tickets import AppealForm, InMemoryTicketStore, StoreUnavailableError, TicketStatus
 from tickets.outbox import JsonlOutbox, OutboxTicketStore
 
 PHONE = "13812345678"
@@ -54,7 +59,7 @@ def numbers(*values: str):
 def store(monkeypatch) -> InMemoryTicketStore:
     """An in-memory store behind the actions' seam, with predictable numbers."""
     memory = InMemoryTicketStore(number_factory=numbers("JB7K3M9Q", "JB2M9XTA", "JB8P4RWE", "JB5T7WKD"))
-    monkeypatch.setattr(appeal, "ticket_store", lambda: memory)
+    monkeypatch.setattr(shared, "ticket_store", lambda: memory)
     return memory
 
 
@@ -193,7 +198,7 @@ def test_every_summary_button_and_field_response_exists_in_the_domain(domain):
         if p.startswith("/inform")
     }
     assert fields == {"appeal_contested", "appeal_description", "appeal_phone"}
-    for name in appeal.PHONE_PROBLEM_RESPONSES.values():
+    for name in appeal_form.PHONE_PROBLEM_RESPONSES.values():
         assert name in domain["responses"]
 
 
@@ -443,7 +448,7 @@ async def test_the_summary_reads_the_message_as_its_answer_first(text, intent, a
 def test_the_interrupting_intents_are_those_the_forms_text_slots_leave_alone(domain):
     for slot in ("appeal_contested", "appeal_description", "appeal_phone", "appeal_consent"):
         text_mappings = [m for m in domain["slots"][slot]["mappings"] if m["type"] == "from_text"]
-        assert [set(m["not_intent"]) for m in text_mappings] == [appeal.INTERRUPTING_INTENTS], slot
+        assert [set(m["not_intent"]) for m in text_mappings] == [appeal_form.INTERRUPTING_INTENTS], slot
 
 
 @pytest.mark.parametrize(
@@ -506,7 +511,7 @@ async def test_confirmed_appeal_gets_a_ticket_number_and_next_steps(store, dispa
     assert dispatcher.messages[0]["phone"] == MASKED
     slots = slot_events(events)
     assert slots["appeal_ticket_number"] == "JB7K3M9Q"
-    assert all(slots[name] is None for name in appeal.FORM_SLOTS)
+    assert all(slots[name] is None for name in shared.APPEAL_FORM_SLOTS)
 
 
 async def test_contested_item_in_the_users_words_is_filed_as_text(store, dispatcher, domain):
@@ -534,16 +539,16 @@ def test_idempotency_key_depends_on_the_sender_and_the_values():
     other_sender = AppealForm(sender_id="b", description="从没逾期过却显示逾期", contested_cause_id="OVERDUE_RECORD")
     other_text = AppealForm(sender_id="a", description="从没逾期过却显示有逾期", contested_cause_id="OVERDUE_RECORD")
 
-    assert appeal.idempotency_key(base) == appeal.idempotency_key(same)
-    assert appeal.idempotency_key(base) != appeal.idempotency_key(other_sender)
-    assert appeal.idempotency_key(base) != appeal.idempotency_key(other_text)
+    assert appeal_submit.idempotency_key(base) == appeal_submit.idempotency_key(same)
+    assert appeal_submit.idempotency_key(base) != appeal_submit.idempotency_key(other_sender)
+    assert appeal_submit.idempotency_key(base) != appeal_submit.idempotency_key(other_text)
 
 
 async def test_database_down_queues_the_appeal_without_a_number(monkeypatch, tmp_path, dispatcher, domain, caplog):
     caplog.set_level(logging.DEBUG)
     outbox = JsonlOutbox(tmp_path / "outbox.jsonl")
     queued_store = OutboxTicketStore(FailingStore(), outbox)
-    monkeypatch.setattr(appeal, "ticket_store", lambda: queued_store)
+    monkeypatch.setattr(shared, "ticket_store", lambda: queued_store)
 
     events = await ActionSubmitAppeal().run(dispatcher, make_tracker("确认提交", "affirm", slots=FILLED), domain)
 
@@ -556,7 +561,7 @@ async def test_database_down_queues_the_appeal_without_a_number(monkeypatch, tmp
 
 
 async def test_store_that_fails_outright_says_nothing_was_saved(monkeypatch, dispatcher, domain):
-    monkeypatch.setattr(appeal, "ticket_store", FailingStore)
+    monkeypatch.setattr(shared, "ticket_store", FailingStore)
 
     events = await ActionSubmitAppeal().run(dispatcher, make_tracker("确认提交", "affirm", slots=FILLED), domain)
 
@@ -582,7 +587,7 @@ async def test_cancel_forgets_everything_and_stores_nothing(store, dispatcher, d
     assert store.list_tickets("test-user") == []
     assert responses(dispatcher) == ["utter_appeal_cancelled"]
     slots = slot_events(events)
-    assert set(slots) == set(appeal.FORM_SLOTS)
+    assert set(slots) == set(shared.APPEAL_FORM_SLOTS)
     assert all(value is None for value in slots.values())
 
 
@@ -653,7 +658,7 @@ async def test_each_status_has_its_own_wording(status, response, store, dispatch
 async def test_without_a_number_all_own_tickets_are_listed_newest_first(monkeypatch, dispatcher, domain):
     times = iter(datetime(2024, 5, day, 2, tzinfo=timezone.utc) for day in (1, 2, 3))
     memory = InMemoryTicketStore(number_factory=numbers("JB7K3M9Q", "JB2M9XTA", "JB8P4RWE"), clock=lambda: next(times))
-    monkeypatch.setattr(appeal, "ticket_store", lambda: memory)
+    monkeypatch.setattr(shared, "ticket_store", lambda: memory)
     file_ticket(memory, "test-user", contested="OVERDUE_RECORD")
     file_ticket(memory, OTHER_SENDER)
     file_ticket(memory, "test-user", contested="ACCOUNT_RISK")
@@ -687,7 +692,7 @@ async def test_malformed_number_is_explained(store, dispatcher, domain):
 
 
 async def test_status_lookup_with_the_database_down_says_so(monkeypatch, dispatcher, domain):
-    monkeypatch.setattr(appeal, "ticket_store", FailingStore)
+    monkeypatch.setattr(shared, "ticket_store", FailingStore)
 
     events = await ActionCheckAppealStatus().run(dispatcher, make_tracker("申诉进度", "check_appeal_status"), domain)
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.diagnosis import (
-    MAX_QUESTIONS,
-    ActionAskDiagnosisAnswer,
-    ActionDeclineAppeal,
-    ActionExplainDiagnosis,
-    ActionOfferAppeal,
-    ActionStartDiagnosis,
-    ValidateDiagnosisForm,
-)
+from actions.appeal import ActionDeclineAppeal, ActionOfferAppeal
+from actions.diagnosis import MAX_QUESTIONS, ActionAskDiagnosisAnswer, ActionExplainDiagnosis, ActionStartDiagnosis
+from actions.diagnosis_form import ValidateDiagnosisForm
 from eligibility import load_engine
 from tests.actions.conftest import make_tracker, responses, slot_events
 from tests.support.simulator import NOTHING_EXPLAINS_IT

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import appeal
+from actions import shared
 from actions.handoff import ActionHumanHandoff, handoff_summary, recent_intents
 from tests.actions.conftest import make_tracker, responses
 from tickets import InMemoryTicketStore, StoreUnavailableError
@@ -50,7 +50,7 @@ def handoff_tracker(slots=None, events=CONVERSATION):
 @pytest.fixture()
 def store(monkeypatch) -> InMemoryTicketStore:
     memory = InMemoryTicketStore()
-    monkeypatch.setattr(appeal, "ticket_store", lambda: memory)
+    monkeypatch.setattr(shared, "ticket_store", lambda: memory)
     return memory
 
 
@@ -132,7 +132,7 @@ async def test_store_down_still_tells_the_user_how_to_reach_a_person(monkeypatch
         def request_handoff(self, *args, **kwargs):
             unavailable()
 
-    monkeypatch.setattr(appeal, "ticket_store", DownStore)
+    monkeypatch.setattr(shared, "ticket_store", DownStore)
 
     events = await ActionHumanHandoff().run(dispatcher, handoff_tracker(), domain)
 

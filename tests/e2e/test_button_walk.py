@@ -33,7 +33,7 @@ pytestmark = pytest.mark.integration
 
 PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$")
 # Buttons whose entity a form reads from the typed words instead
-# (actions/appeal.py): typed, the intent may differ; the actions may not.
+# (actions/appeal_form.py): typed, the intent may differ; the actions may not.
 WORDS_READ_BY_THE_FORM = ("appeal_field", "appeal_contested")
 FALLBACK_ACTIONS = {"action_suggest_topics", "utter_ask_rephrase", "action_default_fallback"}
 # A message the classifier cannot place at all, and one it half places.

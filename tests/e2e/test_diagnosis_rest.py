@@ -46,7 +46,9 @@ def test_facts_in_the_opening_message_are_not_asked_again(stack):
     messages = send(stack.url, "e2e-three-facts", "我芝麻分750，花呗逾期过一次，也开了网商贷，借呗为啥开不了")
 
     texts = [m.get("text", "") for m in messages]
-    assert "已开通网商贷" in first_cause(texts) or "存在逾期记录" in first_cause(texts)
     engine = load_engine()
+    stated = {"zhima_score": 750, "has_overdue": True, "has_wangshangdai": True}
+    [expected] = engine.evaluate(stated).top(1)
+    assert expected.label in first_cause(texts)
     asked = {engine.question(f).text for f in ("has_overdue", "has_wangshangdai", "zhima_score")}
     assert not asked & set(texts)

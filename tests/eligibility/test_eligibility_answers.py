@@ -1,4 +1,4 @@
-"""Typed replies to a yes/no question: yes, no, don't know, or no answer at all."""
+"""Typed replies: yes, no, don't know or no answer; a correction; a score called high."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.answers import Answer, classify_answer, confirms, load_answer_words
+from eligibility.answers import (
+    Answer,
+    calls_score_high,
+    classify_answer,
+    confirms,
+    load_answer_words,
+    requested_field,
+)
 from eligibility.errors import RuleFileError
 
 
@@ -73,3 +80,47 @@ def test_an_empty_word_list_is_refused_with_the_file_named(tmp_path: Path):
 )
 def test_a_reply_to_a_summary_confirms_it_or_not(text, expected):
     assert confirms(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("改一下手机号", "phone"),
+        ("电话写错了", "phone"),
+        ("号码不对", "phone"),
+        ("描述重新写", "description"),
+        ("情况说明有误", "description"),
+        ("申诉事项选错了", "contested"),
+        ("原因不对 换一个", "contested"),
+        ("手机号", None),  # names a field, asks for no change
+        ("改一下", None),  # a change, but of nothing named
+        ('/inform{"appeal_field": "appeal_phone"} 改', None),  # a payload is not typed
+        ("提交吧", None),
+    ],
+)
+def test_a_typed_correction_names_the_field_it_changes(text, field):
+    assert requested_field(text) == field
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("芝麻分挺高的为啥开不了", True),
+        ("我信用分不低啊", True),
+        ("芝麻信用很好 借呗却没有", True),
+        ("分数还不错", True),
+        ("芝麻分，高不高有关系吗", False),  # punctuation between: not a claim
+        ("芝麻分多少才能开", False),
+        ("额度高一点", False),
+    ],
+)
+def test_a_score_called_high_without_a_number(text, expected):
+    assert calls_score_high(text) is expected
+
+
+def test_every_word_list_is_required(tmp_path: Path):
+    source = (Path(__file__).resolve().parents[2] / "eligibility" / "data" / "answers.yml").read_text(encoding="utf-8")
+    path = tmp_path / "answers.yml"
+    path.write_text(source.replace("field_phone:", "field_mobile:"), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="'field_phone' must be a non-empty list of words"):
+        load_answer_words(path)

@@ -288,7 +288,6 @@ def test_yes_no_question_has_three_buttons(engine):
     assert "逾期" in question.text
 
 
-
 def askable_facts(engine) -> list[str]:
     facts = []
     for fact in engine.fact_names:
@@ -305,6 +304,7 @@ def test_every_question_asks_one_thing(engine):
     questions = [engine.question(fact) for fact in askable_facts(engine)] + [engine.checklist.question]
     for question in questions:
         assert question.text.count("？") + question.text.count("?") == 1, (question.fact, question.text)
+
 
 def test_numeric_question_is_free_text(engine):
     question = engine.question("zhima_score")
@@ -445,3 +445,32 @@ def test_a_reply_is_read_with_the_pending_facts_reply_patterns(engine, fact, tex
 def test_reading_a_reply_to_an_unknown_fact_is_an_error(engine):
     with pytest.raises(ValueError, match="unknown fact 'no_such_fact'"):
         engine.read_reply("no_such_fact", "是")
+
+
+@pytest.mark.parametrize(
+    ("text", "cause_id"),
+    [
+        ("我从来没有逾期过", "OVERDUE_RECORD"),
+        ("我有逾期记录吗 不可能", "OVERDUE_RECORD"),
+        ("账户没有风险提示啊", "ACCOUNT_RISK"),
+        ("我是学生吗", None),  # a cause that is not disputable
+        ("你好", None),
+    ],
+)
+def test_a_disputed_record_names_its_cause(engine, text, cause_id):
+    assert engine.disputed_cause(engine.extract_facts(text)) == cause_id
+
+
+def test_disputable_causes_are_the_rules_that_say_so(engine):
+    """Adding ``appeal: if_disputed`` to a rule is all a new disputable cause needs."""
+    rules = {}
+    for path in sorted((DEFAULT_DATA_DIR / "rules").glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            rules[rule["id"]] = rule
+    disputable = {cause_id for cause_id, rule in rules.items() if rule.get("appeal") == "if_disputed"}
+    found = set()
+    for cause_id in disputable:
+        fact = rules[cause_id]["when"]["fact"]
+        found.add(engine.disputed_cause({fact: True}))
+    assert disputable == found == {"OVERDUE_RECORD", "ACCOUNT_RISK"}
+    assert engine.disputed_cause({"is_student": True}) is None

@@ -81,12 +81,8 @@ def test_variant_spelling_becomes_canonical(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 
-@pytest.mark.parametrize(
-    "variant, canonical", sorted(default_variants().replacements.items())
-)
-def test_every_listed_variant_is_rewritten_inside_a_sentence(
-    variant: str, canonical: str
-) -> None:
+@pytest.mark.parametrize("variant, canonical", sorted(default_variants().replacements.items()))
+def test_every_listed_variant_is_rewritten_inside_a_sentence(variant: str, canonical: str) -> None:
     assert normalize_text(f"我的{variant}怎么了") == f"我的{canonical}怎么了"
 
 
@@ -149,9 +145,7 @@ def _write(tmp_path: Path, content: str) -> Path:
 
 
 def test_longest_variant_wins(tmp_path: Path) -> None:
-    table = load_variants(
-        _write(tmp_path, "variants:\n  芝麻分: [芝麻份]\n  芝麻信用: [芝麻份信用]\n")
-    )
+    table = load_variants(_write(tmp_path, "variants:\n  芝麻分: [芝麻份]\n  芝麻信用: [芝麻份信用]\n"))
     assert normalize_text("芝麻份信用七百", table) == "芝麻信用七百"
     assert normalize_text("芝麻份七百", table) == "芝麻分七百"
 
@@ -171,9 +165,7 @@ def test_longest_variant_wins(tmp_path: Path) -> None:
         ("variants: [借吧\n", "not valid YAML"),
     ],
 )
-def test_invalid_variant_file_names_file_and_problem(
-    tmp_path: Path, content: str, fragment: str
-) -> None:
+def test_invalid_variant_file_names_file_and_problem(tmp_path: Path, content: str, fragment: str) -> None:
     path = _write(tmp_path, content)
     with pytest.raises(VariantFileError) as excinfo:
         load_variants(path)

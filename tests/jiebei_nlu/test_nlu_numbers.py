@@ -11,6 +11,8 @@ from jiebei_nlu.numbers import (
     NumberValue,
     check_score,
     find_score_mentions,
+    first_number,
+    mentions_score,
     parse_number,
 )
 
@@ -94,9 +96,7 @@ SCORE_ROWS = [
 
 
 @pytest.mark.parametrize("message, number_text, value, approximate", SCORE_ROWS)
-def test_stated_score_is_found(
-    message: str, number_text: str, value: int, approximate: bool
-) -> None:
+def test_stated_score_is_found(message: str, number_text: str, value: int, approximate: bool) -> None:
     text = normalize_text(message)
     mentions = find_score_mentions(text)
     assert len(mentions) == 1
@@ -181,9 +181,7 @@ def test_score_next_to_an_amount_keeps_only_the_score() -> None:
         (0, False, None),
     ],
 )
-def test_score_range_check_and_suggestion(
-    value: int, in_range: bool, suggestion: int | None
-) -> None:
+def test_score_range_check_and_suggestion(value: int, in_range: bool, suggestion: int | None) -> None:
     result = check_score(value)
     assert (result.value, result.in_range, result.suggestion) == (
         value,
@@ -197,3 +195,26 @@ def test_seventy_points_is_clarified_as_seven_hundred() -> None:
     check = check_score(mention.value)
     assert not check.in_range
     assert check.suggestion == 700
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("我58了", 58), ("五十八岁", 58), ("今年二十", 20), ("我还没满十八", 18), ("不告诉你", None), ("3个月 20岁", 3)],
+)
+def test_first_number_reads_digits_and_chinese_numerals(text, expected):
+    assert first_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("芝麻分720", True),
+        ("信用分不高", True),
+        ("分数够吗", True),
+        ("芝麻信用", True),
+        ("我58了", False),
+        ("20分钟", False),
+    ],
+)
+def test_mentions_score(text, expected):
+    assert mentions_score(text) is expected

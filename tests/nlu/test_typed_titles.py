@@ -35,7 +35,7 @@ def domain_buttons() -> list[tuple[str, str]]:
 
     Left out: titles filled in at run time ("是的，{suggested_score} 分") and the
     appeal form's field buttons, whose entity the form reads from the words
-    themselves (actions/appeal.py).
+    themselves (actions/appeal_form.py).
     """
     domain = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
     pairs = []

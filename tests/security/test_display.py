@@ -18,7 +18,7 @@ from rasa.core.nlg.interpolator import interpolate_text
 from security.display import as_literal
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-# Placeholders whose value can hold words a person wrote (actions/appeal.py).
+# Placeholders whose value can hold words a person wrote (actions/appeal*.py).
 USER_VALUES = ("contested", "description", "resolution")
 # What the widget reads as markup (widget/public/widget.js) and what Rasa's
 # interpolator reads as a placeholder.

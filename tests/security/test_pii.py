@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.appeal import read_mobile
 from security.pii import SensitiveKind, mask_json, mask_personal_data, scrub_sensitive
+from tickets import read_mobile
 
 ID_NUMBER = "11010519491231002X"
 CARD_NUMBER = "6222021234567890123"

@@ -7,7 +7,9 @@ one is a broken set-up, not a reason to skip.
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -28,3 +30,11 @@ def require(condition: bool, reason: str) -> None:
     """:func:`skip_or_fail` with ``reason`` unless ``condition`` holds."""
     if not condition:
         skip_or_fail(reason)
+
+
+def import_or_fail(name: str) -> ModuleType:
+    """Imports module ``name``; when it is missing, :func:`skip_or_fail`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        skip_or_fail(f"module {name} is missing ({error})")

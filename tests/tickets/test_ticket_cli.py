@@ -35,9 +35,7 @@ def store() -> InMemoryTicketStore:
         ),
         "a",
     )
-    store.submit_appeal(
-        AppealForm(sender_id="conv-2", description="额度被关", contested_text="风控"), "b"
-    )
+    store.submit_appeal(AppealForm(sender_id="conv-2", description="额度被关", contested_text="风控"), "b")
     return store
 
 
@@ -54,8 +52,9 @@ def test_list_shows_every_ticket_newest_first(store):
     result = run(store, "list")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "JB222222\tsubmitted\t2024-05-01 08:30 UTC\tconv-1\tOVERDUE_RECORD / 逾期记录",
+        # Filed at the same instant: the later one first, as the SQL store orders them.
         "JB333333\tsubmitted\t2024-05-01 08:30 UTC\tconv-2\t风控",
+        "JB222222\tsubmitted\t2024-05-01 08:30 UTC\tconv-1\tOVERDUE_RECORD / 逾期记录",
     ]
 
 
@@ -69,9 +68,7 @@ def test_list_filters_by_status(store):
 def test_list_with_bad_status_exits_2_naming_allowed_values(store):
     result = run(store, "list", "--status", "closed")
     assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: unknown status 'closed'; allowed: submitted, in_review, resolved\n"
-    )
+    assert result.stderr == ("Error: unknown status 'closed'; allowed: submitted, in_review, resolved\n")
     assert result.stdout == ""
 
 
@@ -100,9 +97,7 @@ def test_set_status_changes_status_and_note(store):
 def test_set_status_with_bad_status_exits_2_and_changes_nothing(store):
     result = run(store, "set-status", "JB222222", "done", "--note", "x")
     assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: unknown status 'done'; allowed: submitted, in_review, resolved\n"
-    )
+    assert result.stderr == ("Error: unknown status 'done'; allowed: submitted, in_review, resolved\n")
     assert store.get_ticket_for_staff("JB222222").status is TicketStatus.SUBMITTED
 
 
@@ -124,8 +119,7 @@ def test_unavailable_database_exits_3(closed_port):
     result = run(down, "list")
     assert result.exit_code == 3
     assert result.stderr == (
-        f"Error: ticket database postgresql+psycopg2://u@127.0.0.1:{closed_port}/t"
-        " is unavailable\n"
+        f"Error: ticket database postgresql+psycopg2://u@127.0.0.1:{closed_port}/t" " is unavailable\n"
     )
 
 
@@ -150,7 +144,12 @@ def test_module_entry_point_reads_database_url(tmp_path):
     )
     shown = subprocess.run(
         [sys.executable, "-m", "tickets", "show", "JB234567"],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert (shown.returncode, shown.stderr) == (1, "Error: ticket JB234567 not found\n")
     assert (tmp_path / "tickets.db").exists()

@@ -141,6 +141,15 @@ def test_sender_lists_only_own_tickets_newest_first(make_store):
     assert store.list_tickets("conv-3") == []
 
 
+def test_tickets_filed_at_the_same_instant_list_the_later_first(make_store):
+    """Every backend breaks a tie of creation times the same way: the later filed first."""
+    store = make_store(clock=lambda: START)
+    filed = [store.submit_appeal(appeal("conv-1", description=f"第{n}次申诉的说明"), str(n)).ticket for n in range(4)]
+    newest_first = [ticket.number for ticket in reversed(filed)]
+    assert [t.number for t in store.list_tickets("conv-1")] == newest_first
+    assert [t.number for t in store.list_all_tickets()] == newest_first
+
+
 def test_staff_lists_all_tickets_and_filters_by_status(make_store):
     store = make_store(clock=stepping_clock())
     first = store.submit_appeal(appeal("conv-1"), "a").ticket

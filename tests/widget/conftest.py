@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import widget_servers as servers
 
-from tests.support.prerequisites import require
+from tests.support.prerequisites import import_or_fail, require
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,7 +35,7 @@ def browser() -> Iterator[object]:
     """A headless Debian Chromium driven by Playwright."""
     require(Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing (run `make system-deps`)")
     require(SOCKETIO_CLIENT.is_file(), "the socket.io client is missing (run `npm ci --prefix widget`)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = import_or_fail("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
