@@ -32,7 +32,7 @@ _VERIFICATION_CODE = re.compile(r"((?:短信)?(?:验证码|校验码|动态码|�
 _PASSWORD = re.compile(r"((?:支付|登录|交易)?密码\s*(?:是|为|:|：)\s*)([^\s，。,.!！?？；;]{4,})")
 # A mainland mobile number, with an optional +86 and any of the separators
 # people type between digits (the same ones the appeal form accepts:
-# actions/appeal.py reads "1 3 8…", "(138)1234-5678", "138-1234 - 5678").
+# tickets.read_mobile reads "1 3 8…", "(138)1234-5678", "138-1234 - 5678").
 _SEP = r"[\s\-()]*"
 _MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?\(?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)")
 _DIGIT = re.compile(r"\d")
