@@ -102,7 +102,7 @@ test-unit: $(STAMP) $(TOOLS_STAMP) system-deps $(WIDGET_CLIENT) $(MODEL) ## pyte
 	$(PY) -m pytest --cov --cov-report=
 	@$(PY) -m coverage report > test-artifacts/coverage.txt || true
 	@echo "line coverage (pytest process only; full report: test-artifacts/coverage.txt), least covered first:"
-	@head -12 test-artifacts/coverage.txt; tail -1 test-artifacts/coverage.txt
+	@head -12 test-artifacts/coverage.txt; grep '^TOTAL' test-artifacts/coverage.txt || true
 
 validate: $(STAMP) ## rasa data validate; every warning is an error (see the script)
 	$(PY) scripts/validate_data.py
