@@ -354,17 +354,23 @@ class SafetyNet(GraphComponent):
 
     List it last. When `jiebei_nlu.safety` finds a safety intent in the
     normalised text, that intent becomes the message's intent with
-    confidence 1.0, ranked first; the rest of the ranking is kept.
+    confidence 1.0, ranked first; the rest of the ranking is kept. When no
+    pattern matches but the classifier gave a safety intent at least
+    ``min_confidence``, that intent wins too, with its own confidence: a
+    person reading a message that was not a scam costs little, a scam
+    answered as an FAQ costs the customer.
 
     Config:
         patterns_path: the pattern file; the packaged
             ``jiebei_nlu/data/safety.yml`` when ``None``.
+        min_confidence: least classifier confidence of a safety intent that
+            makes it the intent (``1.0``: patterns only).
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """The component's default config."""
-        return {"patterns_path": None}
+        return {"patterns_path": None, "min_confidence": 1.0}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -380,6 +386,10 @@ class SafetyNet(GraphComponent):
         """Loads the patterns (raises `jiebei_nlu.safety.SafetyFileError` when invalid)."""
         path = config.get("patterns_path")
         self._net = safety.load_safety_net(path) if path else safety.default_safety_net()
+        least = config.get("min_confidence", 1.0)
+        if isinstance(least, bool) or not isinstance(least, (int, float)) or not 0 < least <= 1:
+            raise ValueError(f"SafetyNet: min_confidence must be a number above 0 and at most 1, got {least!r}")
+        self._least = float(least)
 
     @classmethod
     def create(
@@ -404,13 +414,24 @@ class SafetyNet(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             intent = self._net.match(text) if isinstance(text, str) else None
+            confidence = 1.0
+            if intent is None:
+                intent, confidence = self._likely_safety_intent(message)
             if intent is None:
                 continue
-            chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
             message.set(INTENT, chosen, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
         return messages
+
+    def _likely_safety_intent(self, message: Message) -> tuple[str | None, float]:
+        """The safety intent the classifier ranked at ``min_confidence`` or more, best first."""
+        for entry in message.get(INTENT_RANKING_KEY) or []:
+            confidence = float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            if entry.get(INTENT_NAME_KEY) in self._net.intents and confidence >= self._least:
+                return str(entry[INTENT_NAME_KEY]), confidence
+        return None, 0.0
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

@@ -15,6 +15,7 @@ from jiebei_nlu.normalize import VariantFileError
 
 NORMALIZER_PATH = "jiebei_nlu.components.TextNormalizer"
 EXTRACTOR_PATH = "jiebei_nlu.components.ZhimaScoreExtractor"
+CLASSIFIER_PATH = "jiebei_nlu.classifier.LinearIntentClassifier"
 
 
 def _normalizer(config: dict[str, Any] | None = None) -> TextNormalizer:
@@ -159,6 +160,7 @@ def test_extractor_entities_are_in_parse_output() -> None:
     [
         (NORMALIZER_PATH, DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, False),
         (EXTRACTOR_PATH, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, False),
+        (CLASSIFIER_PATH, DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, True),
     ],
 )
 def test_components_are_registered_with_the_default_recipe(
@@ -176,8 +178,7 @@ def _graph_config() -> Any:
         "pipeline": [
             {"name": NORMALIZER_PATH},
             {"name": "JiebaTokenizer"},
-            {"name": "CountVectorsFeaturizer"},
-            {"name": "DIETClassifier", "epochs": 1, "entity_recognition": False},
+            {"name": CLASSIFIER_PATH},
             {"name": EXTRACTOR_PATH},
         ],
     }
@@ -195,7 +196,9 @@ def test_normalizer_runs_before_tokenizer_and_extractor_after_classifier_in_pred
     nodes = _graph_config().predict_schema.nodes
     assert nodes["run_jiebei_nlu.components.TextNormalizer0"].needs == {"messages": "nlu_message_converter"}
     assert nodes["run_JiebaTokenizer1"].needs["messages"] == ("run_jiebei_nlu.components.TextNormalizer0")
-    assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor4"].needs == {"messages": "run_DIETClassifier3"}
+    assert nodes["run_jiebei_nlu.components.ZhimaScoreExtractor3"].needs == {
+        "messages": "run_jiebei_nlu.classifier.LinearIntentClassifier2"
+    }
 
 
 def _faq_message(key_confidence: float) -> Message:

@@ -15,10 +15,7 @@ assistant_id: jiebei_nlu_component_test
 pipeline:
   - name: jiebei_nlu.components.TextNormalizer
   - name: JiebaTokenizer
-  - name: CountVectorsFeaturizer
-  - name: DIETClassifier
-    epochs: 1
-    entity_recognition: false
+  - name: jiebei_nlu.classifier.LinearIntentClassifier
   - name: jiebei_nlu.components.ZhimaScoreExtractor
 """
 

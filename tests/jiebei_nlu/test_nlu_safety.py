@@ -69,6 +69,46 @@ def test_the_component_puts_the_safety_intent_first_and_keeps_the_ranking():
     assert [r["name"] for r in message.get("intent_ranking")] == ["report_fraud", "faq"]
 
 
+def _ranked(text: str, ranking: list[tuple[str, float]]) -> Message:
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return Message(data={"text": text, "intent": entries[0], "intent_ranking": entries})
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        # Unsure between an FAQ and a scam: the scam wins.
+        ([("faq", 0.55), ("report_fraud", 0.4)], {"name": "report_fraud", "confidence": 0.4}),
+        # The fallback stays behind a safety intent too.
+        (
+            [("nlu_fallback", 0.5), ("faq", 0.45), ("collection_harassment", 0.35)],
+            {"name": "collection_harassment", "confidence": 0.35},
+        ),
+        # Below the least confidence nothing changes.
+        ([("faq", 0.75), ("report_fraud", 0.25)], {"name": "faq", "confidence": 0.75}),
+    ],
+)
+def test_a_likely_safety_intent_wins_at_the_configured_confidence(ranking, expected):
+    config = {**SafetyNetComponent.get_default_config(), "min_confidence": 0.3}
+    message = _ranked("说不清楚的一句话", ranking)
+    SafetyNetComponent.create(config, None, None, None).process([message])  # type: ignore[arg-type]
+    assert message.get("intent") == expected
+    assert message.get("intent_ranking")[0] == expected
+
+
+def test_by_default_only_patterns_make_a_safety_case():
+    message = _ranked("说不清楚的一句话", [("faq", 0.55), ("report_fraud", 0.45)])
+    SafetyNetComponent.create(SafetyNetComponent.get_default_config(), None, None, None).process([message])  # type: ignore[arg-type]
+    assert [r["name"] for r in message.get("intent_ranking")] == ["faq", "report_fraud"]
+    assert message.get("intent") == {"name": "faq", "confidence": 0.55}
+
+
+@pytest.mark.parametrize("least", [0, 1.5, "0.3", True])
+def test_a_bad_least_confidence_is_refused(least):
+    with pytest.raises(ValueError, match="min_confidence"):
+        SafetyNetComponent({"patterns_path": None, "min_confidence": least})
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [

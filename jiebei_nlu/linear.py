@@ -1,0 +1,253 @@
+"""A linear text classifier over character and word n-grams and a dense vector.
+
+Pure Python (numpy, scipy, scikit-learn; no Rasa import), used by
+`jiebei_nlu.classifier.LinearIntentClassifier`:
+
+- `NgramTfidf` turns sequences of grams (characters or jieba words) into
+  sublinear TF-IDF rows, L2-normalised: ``(1 + log tf) * idf``;
+- `LinearModel` stacks the TF-IDF blocks and the sentence vector and holds a
+  multinomial logistic regression trained with scikit-learn, but predicts with
+  plain numpy, so a trained model is only arrays and lists.
+
+A model is saved as ``model.json`` (vocabularies, labels, settings) and
+``weights.npz`` (idf vectors, coefficients), loaded with ``allow_pickle=False``:
+loading a model never runs code stored in it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+MODEL_FILE = "model.json"
+WEIGHTS_FILE = "weights.npz"
+FORMAT_VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """A saved model is missing, malformed or from another format version."""
+
+
+def char_grams(text: str, smallest: int, largest: int) -> list[str]:
+    """Every character n-gram of ``text`` with ``smallest <= n <= largest``."""
+    return [text[i : i + n] for n in range(smallest, largest + 1) for i in range(len(text) - n + 1)]
+
+
+def word_grams(words: Sequence[str], smallest: int, largest: int) -> list[str]:
+    """Every n-gram of ``words`` (joined by a space) with ``smallest <= n <= largest``."""
+    return [" ".join(words[i : i + n]) for n in range(smallest, largest + 1) for i in range(len(words) - n + 1)]
+
+
+@dataclass
+class NgramTfidf:
+    """Sublinear TF-IDF over grams seen in training; unseen grams are dropped."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, documents: Sequence[Sequence[str]]) -> NgramTfidf:
+        """Learns the vocabulary and smoothed idf of ``documents`` (lists of grams)."""
+        frequency: Counter[str] = Counter()
+        for grams in documents:
+            frequency.update(set(grams))
+        vocabulary = {gram: index for index, gram in enumerate(sorted(frequency))}
+        count = len(documents)
+        idf = np.array([math.log((1 + count) / (1 + frequency[g])) + 1 for g in sorted(frequency)], dtype=np.float64)
+        return cls(vocabulary, idf)
+
+    def transform(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """One L2-normalised row per document."""
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for row, grams in enumerate(documents):
+            counts = Counter(self.vocabulary[g] for g in grams if g in self.vocabulary)
+            weights = {col: (1 + math.log(tf)) * self.idf[col] for col, tf in counts.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for col, weight in sorted(weights.items()):
+                rows.append(row)
+                columns.append(col)
+                values.append(weight / norm)
+        return sp.csr_matrix((values, (rows, columns)), shape=(len(documents), len(self.vocabulary)))
+
+
+@dataclass(frozen=True)
+class Example:
+    """One text to classify: its normalised characters, its words and its sentence vector."""
+
+    text: str
+    words: tuple[str, ...]
+    vector: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How features are built and how hard the regression is regularised."""
+
+    char_ngrams: tuple[int, int] = (1, 3)
+    word_ngrams: tuple[int, int] = (1, 1)
+    vector_weight: float = 1.0
+    regularization: float = 30.0
+    max_iterations: int = 3000
+
+    def __post_init__(self) -> None:
+        for name in ("char_ngrams", "word_ngrams"):
+            low, high = getattr(self, name)
+            if not 1 <= low <= high <= 6:
+                raise ValueError(f"{name} must be two whole numbers 1 <= low <= high <= 6, got {(low, high)}")
+        if self.vector_weight < 0:
+            raise ValueError(f"vector_weight must not be negative, got {self.vector_weight}")
+        if self.regularization <= 0:
+            raise ValueError(f"regularization (C) must be positive, got {self.regularization}")
+        if self.max_iterations < 1:
+            raise ValueError(f"max_iterations must be at least 1, got {self.max_iterations}")
+
+
+class LinearModel:
+    """Multinomial logistic regression over TF-IDF grams and a sentence vector."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        labels: list[str],
+        chars: NgramTfidf,
+        words: NgramTfidf,
+        vector_size: int,
+        coefficients: np.ndarray,
+        intercepts: np.ndarray,
+    ) -> None:
+        """Holds a trained model; build one with `train` or `load`."""
+        self.settings = settings
+        self.labels = labels
+        self._chars = chars
+        self._words = words
+        self._vector_size = vector_size
+        self._coefficients = coefficients
+        self._intercepts = intercepts
+
+    @classmethod
+    def train(
+        cls, examples: Sequence[Example], labels: Sequence[str], settings: Settings, seed: int = 42
+    ) -> LinearModel:
+        """Fits the vocabularies and the regression.
+
+        Args:
+            examples: the training texts.
+            labels: one label per example; at least two different ones.
+            settings: features and regularisation.
+            seed: random seed of the solver (lbfgs is deterministic; kept for clarity).
+
+        Returns:
+            The trained model.
+
+        Raises:
+            ValueError: fewer than two labels, or examples and labels differ in number.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        if len(examples) != len(labels):
+            raise ValueError(f"{len(examples)} examples but {len(labels)} labels")
+        if len(set(labels)) < 2:
+            raise ValueError("a classifier needs examples of at least two labels")
+        chars = NgramTfidf.fit([char_grams(e.text, *settings.char_ngrams) for e in examples])
+        words = NgramTfidf.fit([word_grams(e.words, *settings.word_ngrams) for e in examples])
+        vector_size = max((e.vector.size for e in examples if e.vector is not None), default=0)
+        model = cls(settings, [], chars, words, vector_size, np.zeros((0, 0)), np.zeros(0))
+        regression = LogisticRegression(C=settings.regularization, max_iter=settings.max_iterations, random_state=seed)
+        regression.fit(model._features(examples), list(labels))
+        model.labels = [str(label) for label in regression.classes_]
+        coefficients, intercepts = regression.coef_.astype(np.float64), regression.intercept_.astype(np.float64)
+        if len(model.labels) == 2:
+            # Two labels: scikit-learn keeps one row (the second label's log-odds);
+            # a zero row for the first gives the same probabilities under softmax.
+            coefficients = np.vstack([np.zeros_like(coefficients), coefficients])
+            intercepts = np.concatenate([np.zeros_like(intercepts), intercepts])
+        model._coefficients, model._intercepts = coefficients, intercepts
+        return model
+
+    def _features(self, examples: Sequence[Example]) -> sp.csr_matrix:
+        blocks = [
+            self._chars.transform([char_grams(e.text, *self.settings.char_ngrams) for e in examples]),
+            self._words.transform([word_grams(e.words, *self.settings.word_ngrams) for e in examples]),
+        ]
+        if self._vector_size:
+            dense = np.zeros((len(examples), self._vector_size))
+            for row, example in enumerate(examples):
+                if example.vector is not None and example.vector.size == self._vector_size:
+                    dense[row] = example.vector.reshape(-1)
+            blocks.append(sp.csr_matrix(dense * self.settings.vector_weight))
+        return sp.hstack(blocks).tocsr()
+
+    def predict(self, examples: Sequence[Example]) -> np.ndarray:
+        """Probabilities, one row per example, columns in the order of `labels`."""
+        scores = self._features(examples) @ self._coefficients.T + self._intercepts
+        scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
+        exp = np.exp(scores)
+        probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities
+
+    def save(self, directory: Path) -> None:
+        """Writes ``model.json`` and ``weights.npz`` into ``directory``."""
+        meta = {
+            "format": FORMAT_VERSION,
+            "labels": self.labels,
+            "settings": {
+                "char_ngrams": list(self.settings.char_ngrams),
+                "word_ngrams": list(self.settings.word_ngrams),
+                "vector_weight": self.settings.vector_weight,
+                "regularization": self.settings.regularization,
+                "max_iterations": self.settings.max_iterations,
+            },
+            "char_vocabulary": sorted(self._chars.vocabulary, key=self._chars.vocabulary.__getitem__),
+            "word_vocabulary": sorted(self._words.vocabulary, key=self._words.vocabulary.__getitem__),
+            "vector_size": self._vector_size,
+        }
+        (directory / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        np.savez(
+            directory / WEIGHTS_FILE,
+            char_idf=self._chars.idf,
+            word_idf=self._words.idf,
+            coefficients=self._coefficients,
+            intercepts=self._intercepts,
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> LinearModel:
+        """Reads a model written by `save`.
+
+        Raises:
+            ModelFileError: a file is missing or does not fit the other.
+        """
+        try:
+            meta = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
+            with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as arrays:
+                weights = {name: arrays[name] for name in ("char_idf", "word_idf", "coefficients", "intercepts")}
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelFileError(f"{directory}: cannot read the linear model ({error})") from error
+        if meta.get("format") != FORMAT_VERSION:
+            raise ModelFileError(f"{directory}: model format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+        chars = NgramTfidf({g: i for i, g in enumerate(meta["char_vocabulary"])}, weights["char_idf"])
+        words = NgramTfidf({g: i for i, g in enumerate(meta["word_vocabulary"])}, weights["word_idf"])
+        raw = meta["settings"]
+        settings = Settings(
+            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
+            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
+            vector_weight=float(raw["vector_weight"]),
+            regularization=float(raw["regularization"]),
+            max_iterations=int(raw["max_iterations"]),
+        )
+        labels = [str(label) for label in meta["labels"]]
+        width = len(chars.vocabulary) + len(words.vocabulary) + int(meta["vector_size"])
+        if weights["coefficients"].shape != (len(labels), width) or weights["intercepts"].shape != (len(labels),):
+            raise ModelFileError(f"{directory}: the weights do not fit the vocabularies and labels")
+        return cls(
+            settings, labels, chars, words, int(meta["vector_size"]), weights["coefficients"], weights["intercepts"]
+        )

@@ -1,0 +1,152 @@
+"""The linear model: features, training, prediction, saving and safe loading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jiebei_nlu.linear import (
+    MODEL_FILE,
+    WEIGHTS_FILE,
+    Example,
+    LinearModel,
+    ModelFileError,
+    NgramTfidf,
+    Settings,
+    char_grams,
+    word_grams,
+)
+
+TRAINING = [
+    ("借呗怎么还款", "faq/repayment"),
+    ("借呗还款日能改吗", "faq/repayment"),
+    ("借呗提前还", "faq/repayment"),
+    ("借呗利息多少", "faq/interest_rate"),
+    ("借呗日利率怎么算", "faq/interest_rate"),
+    ("借呗利息贵不贵", "faq/interest_rate"),
+    ("你好", "greet"),
+    ("在吗", "greet"),
+    ("哈喽你好啊", "greet"),
+]
+
+
+def _example(text: str, vector: np.ndarray | None = None) -> Example:
+    return Example(text=f" {text} ", words=tuple(text), vector=vector)
+
+
+def _trained(settings: Settings | None = None) -> LinearModel:
+    examples = [_example(text) for text, _ in TRAINING]
+    return LinearModel.train(examples, [label for _, label in TRAINING], settings or Settings())
+
+
+@pytest.mark.parametrize(
+    "text, low, high, expected",
+    [
+        ("借呗", 1, 1, ["借", "呗"]),
+        ("借呗吗", 2, 3, ["借呗", "呗吗", "借呗吗"]),
+        ("借", 2, 3, []),
+    ],
+)
+def test_char_grams_lists_every_gram_of_the_asked_sizes(text: str, low: int, high: int, expected: list[str]) -> None:
+    assert char_grams(text, low, high) == expected
+
+
+def test_word_grams_join_neighbouring_words_with_a_space() -> None:
+    assert word_grams(["借呗", "怎么", "还"], 1, 2) == ["借呗", "怎么", "还", "借呗 怎么", "怎么 还"]
+
+
+def test_tfidf_rows_are_unit_length_and_unseen_grams_dropped() -> None:
+    tfidf = NgramTfidf.fit([["a", "b"], ["a", "c"]])
+    rows = tfidf.transform([["a", "a", "b"], ["zzz"]]).toarray()
+    assert np.isclose(np.linalg.norm(rows[0]), 1.0)
+    assert not rows[1].any()
+    # "b" is rarer than "a", so it weighs more although "a" occurs twice.
+    assert rows[0][tfidf.vocabulary["b"]] > rows[0][tfidf.vocabulary["a"]] / 2
+
+
+def test_trained_model_classifies_texts_like_its_examples() -> None:
+    model = _trained()
+    probabilities = model.predict([_example("借呗咋还款"), _example("利息多少钱"), _example("你好在吗")])
+    predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
+    assert predicted == ["faq/repayment", "faq/interest_rate", "greet"]
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_two_labels_give_the_same_answer_as_more() -> None:
+    pairs = [p for p in TRAINING if p[1] != "greet"]
+    model = LinearModel.train([_example(t) for t, _ in pairs], [label for _, label in pairs], Settings())
+    probabilities = model.predict([_example("借呗还款日"), _example("日利率")])
+    assert [model.labels[i] for i in probabilities.argmax(axis=1)] == ["faq/repayment", "faq/interest_rate"]
+
+
+def test_sentence_vectors_are_features_too() -> None:
+    # Same text, told apart only by the vector.
+    examples = [_example("同一句", np.array([1.0, 0.0])), _example("同一句", np.array([0.0, 1.0]))] * 3
+    model = LinearModel.train(examples, ["left", "right"] * 3, Settings(vector_weight=3.0))
+    probabilities = model.predict([_example("同一句", np.array([0.0, 1.0]))])
+    assert model.labels[int(probabilities.argmax())] == "right"
+
+
+def test_saved_model_predicts_exactly_as_before(tmp_path: Path) -> None:
+    model = _trained(Settings(char_ngrams=(1, 2), word_ngrams=(1, 2), regularization=10.0))
+    model.save(tmp_path)
+    loaded = LinearModel.load(tmp_path)
+    texts = [_example("借呗还款"), _example("哈喽"), _example("完全没见过的话")]
+    assert loaded.labels == model.labels
+    assert loaded.settings == model.settings
+    assert np.allclose(loaded.predict(texts), model.predict(texts))
+
+
+def test_weights_are_loaded_without_pickle(tmp_path: Path) -> None:
+    _trained().save(tmp_path)
+    # An object array can only be read with pickle: loading must refuse it.
+    np.savez(tmp_path / WEIGHTS_FILE, char_idf=np.array([object()], dtype=object))
+    with pytest.raises(ModelFileError, match="cannot read"):
+        LinearModel.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda meta: meta.update(format=99), "model format 99"),
+        (lambda meta: meta.update(labels=meta["labels"][:-1]), "do not fit"),
+        (lambda meta: meta["char_vocabulary"].pop(), "do not fit"),
+    ],
+)
+def test_a_model_file_that_does_not_fit_its_weights_is_refused(tmp_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    _trained().save(tmp_path)
+    meta = json.loads((tmp_path / MODEL_FILE).read_text(encoding="utf-8"))
+    change(meta)
+    (tmp_path / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=message):
+        LinearModel.load(tmp_path)
+
+
+def test_a_missing_model_is_refused_with_its_directory(tmp_path: Path) -> None:
+    with pytest.raises(ModelFileError, match=str(tmp_path)):
+        LinearModel.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"char_ngrams": (0, 3)}, "char_ngrams"),
+        ({"word_ngrams": (3, 2)}, "word_ngrams"),
+        ({"vector_weight": -1.0}, "vector_weight"),
+        ({"regularization": 0.0}, "regularization"),
+        ({"max_iterations": 0}, "max_iterations"),
+    ],
+)
+def test_bad_settings_are_refused_by_name(settings: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=message):
+        Settings(**settings)
+
+
+def test_training_needs_two_labels_and_one_label_per_example() -> None:
+    with pytest.raises(ValueError, match="two labels"):
+        LinearModel.train([_example("你好"), _example("在吗")], ["greet", "greet"], Settings())
+    with pytest.raises(ValueError, match="2 examples but 1 labels"):
+        LinearModel.train([_example("你好"), _example("在吗")], ["greet"], Settings())
