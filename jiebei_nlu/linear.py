@@ -132,6 +132,9 @@ class LinearModel:
         self._vector_size = vector_size
         self._coefficients = coefficients
         self._intercepts = intercepts
+        # Features by labels, contiguous: a sparse row times this needs no copy
+        # (multiplying by ``coefficients.T`` copied the whole matrix each call).
+        self._by_feature = np.ascontiguousarray(coefficients.T)
 
     @classmethod
     def train(
@@ -171,6 +174,7 @@ class LinearModel:
             coefficients = np.vstack([np.zeros_like(coefficients), coefficients])
             intercepts = np.concatenate([np.zeros_like(intercepts), intercepts])
         model._coefficients, model._intercepts = coefficients, intercepts
+        model._by_feature = np.ascontiguousarray(coefficients.T)
         return model
 
     def _features(self, examples: Sequence[Example]) -> sp.csr_matrix:
@@ -188,7 +192,7 @@ class LinearModel:
 
     def predict(self, examples: Sequence[Example]) -> np.ndarray:
         """Probabilities, one row per example, columns in the order of `labels`."""
-        scores = self._features(examples) @ self._coefficients.T + self._intercepts
+        scores = self._features(examples) @ self._by_feature + self._intercepts
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
