@@ -84,6 +84,32 @@ class ValidateAppealForm(FormValidationAction):
     def name(self) -> str:
         return "validate_appeal_form"
 
+    async def extract_appeal_contested(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Reads the message at the item question as its answer first.
+
+        A topic button's item, or words that name a cause ("逾期记录", which
+        the NLU may take for the overdue FAQ), answer the question whatever
+        the NLU said. Otherwise an interrupting intent fills nothing, so the
+        form rejects its turn and the rules answer it; anything else is the
+        item in the user's words, for the validator to judge.
+        """
+        if tracker.get_slot(REQUESTED_SLOT) != CONTESTED_SLOT:
+            return {}
+        chosen = next(tracker.get_latest_entity_values(CONTESTED_SLOT), None)
+        if chosen:
+            return {CONTESTED_SLOT: chosen}
+        text = shared.latest_text(tracker)
+        if contested_cause_from_text(text):
+            return {CONTESTED_SLOT: text}
+        if shared.latest_intent(tracker) in INTERRUPTING_INTENTS:
+            return {}
+        return {CONTESTED_SLOT: text}
+
     def validate_appeal_contested(
         self,
         value: Any,

@@ -445,8 +445,40 @@ async def test_the_summary_reads_the_message_as_its_answer_first(text, intent, a
     assert extracted == ({"appeal_confirmed": tracker.latest_message["text"]} if answered else {})
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "entities", "expected"),
+    [
+        # Words naming an item answer the question although the NLU heard an FAQ.
+        ("逾期记录", "faq", [], "逾期记录"),
+        ("存在逾期记录", "faq", [], "存在逾期记录"),
+        ("花呗逾期记录不对", "dispute_record", [], "花呗逾期记录不对"),
+        ("/inform", "inform", [{"entity": "appeal_contested", "value": "OVERDUE_RECORD"}], "OVERDUE_RECORD"),
+        ("评估结果不合理", "inform", [], "评估结果不合理"),
+        # A question about something else, or a way out, is left to the rules.
+        ("借呗利息怎么算", "faq", [], None),
+        ("不申诉了", "cancel_appeal", [], None),
+        ("转人工", "human_handoff", [], None),
+    ],
+)
+async def test_the_item_question_reads_the_message_as_its_answer_first(
+    text, intent, entities, expected, dispatcher, domain
+):
+    tracker = form_tracker(text, intent, "appeal_contested", entities=entities)
+
+    extracted = await ValidateAppealForm().extract_appeal_contested(dispatcher, tracker, domain)
+
+    assert extracted == ({} if expected is None else {"appeal_contested": expected})
+
+
+async def test_the_item_is_not_read_while_another_question_is_asked(dispatcher, domain):
+    tracker = form_tracker("逾期记录", "faq", "appeal_description")
+
+    assert await ValidateAppealForm().extract_appeal_contested(dispatcher, tracker, domain) == {}
+
+
 def test_the_interrupting_intents_are_those_the_forms_text_slots_leave_alone(domain):
-    for slot in ("appeal_contested", "appeal_description", "appeal_phone", "appeal_consent"):
+    # appeal_contested and appeal_confirmed are read by extract_ methods (tested above).
+    for slot in ("appeal_description", "appeal_phone", "appeal_consent"):
         text_mappings = [m for m in domain["slots"][slot]["mappings"] if m["type"] == "from_text"]
         assert [set(m["not_intent"]) for m in text_mappings] == [appeal_form.INTERRUPTING_INTENTS], slot
 
