@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import shared
 from actions.appeal import MAX_DESCRIPTION_CHARS, MIN_DESCRIPTION_CHARS, cause_label, contested_cause_from_text
 from actions.shared import CONFIRMED_SLOT, CONSENT_SLOT, CONTESTED_SLOT, DESCRIPTION_SLOT, PHONE_SLOT, REQUESTED_SLOT
-from eligibility.answers import Answer, classify_answer, confirms, requested_field
+from eligibility.answers import Answer, asks_or_stops, classify_answer, confirms, requested_field
 from jiebei_nlu.normalize import normalize_text
 from security.pii import scrub_sensitive
 from security.sealed import is_sealed, seal, unseal
@@ -134,6 +134,27 @@ class ValidateAppealForm(FormValidationAction):
             dispatcher.utter_message(response="utter_appeal_contested_invalid", max_chars=MAX_CONTESTED_CHARS)
             return {CONTESTED_SLOT: None}
         return {CONTESTED_SLOT: text}
+
+    async def extract_appeal_description(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Reads the message at the description question as its answer first.
+
+        A statement is the description even when the NLU took it for an FAQ
+        (people describe their repayments in FAQ words); an FAQ that asks
+        something back ("逾期会影响征信吗") or any other interrupting intent
+        fills nothing, so the form rejects its turn and the rules answer it.
+        """
+        if tracker.get_slot(REQUESTED_SLOT) != DESCRIPTION_SLOT:
+            return {}
+        text = shared.latest_text(tracker)
+        intent = shared.latest_intent(tracker)
+        if intent in INTERRUPTING_INTENTS and (intent != "faq" or asks_or_stops(text)):
+            return {}
+        return {DESCRIPTION_SLOT: text}
 
     def validate_appeal_description(
         self,

@@ -476,9 +476,31 @@ async def test_the_item_is_not_read_while_another_question_is_asked(dispatcher, 
     assert await ValidateAppealForm().extract_appeal_contested(dispatcher, tracker, domain) == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "answered"),
+    [
+        # Statements are the description, whatever the NLU heard.
+        ("我的借呗还款都是自动扣的从没逾期", "faq", True),
+        ("我从来没逾期过 不知道为什么说我有逾期", "dispute_record", True),
+        ("每个月都按时还款的", "inform", True),
+        # An FAQ asked back, or a way out, is left to the rules.
+        ("逾期会影响征信吗", "faq", False),
+        ("借呗利息怎么算", "faq", False),
+        ("不申诉了", "cancel_appeal", False),
+        ("转人工", "human_handoff", False),
+    ],
+)
+async def test_the_description_question_reads_a_statement_as_its_answer(text, intent, answered, dispatcher, domain):
+    tracker = form_tracker(text, intent, "appeal_description", slots={"appeal_contested": "OVERDUE_RECORD"})
+
+    extracted = await ValidateAppealForm().extract_appeal_description(dispatcher, tracker, domain)
+
+    assert extracted == ({"appeal_description": tracker.latest_message["text"]} if answered else {})
+
+
 def test_the_interrupting_intents_are_those_the_forms_text_slots_leave_alone(domain):
-    # appeal_contested and appeal_confirmed are read by extract_ methods (tested above).
-    for slot in ("appeal_description", "appeal_phone", "appeal_consent"):
+    # The contested item, the description and the summary are read by extract_ methods (tested above).
+    for slot in ("appeal_phone", "appeal_consent"):
         text_mappings = [m for m in domain["slots"][slot]["mappings"] if m["type"] == "from_text"]
         assert [set(m["not_intent"]) for m in text_mappings] == [appeal_form.INTERRUPTING_INTENTS], slot
 
