@@ -90,7 +90,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         vector_weight: scale of the dense sentence vector, ``1.0``.
         C: inverse regularisation strength, ``30``.
         max_iterations: solver iterations at most, ``3000``.
-        random_seed: kept with the model, ``42``.
     """
 
     @staticmethod
@@ -102,7 +101,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "vector_weight": 1.0,
             "C": 30.0,
             "max_iterations": 3000,
-            "random_seed": 42,
         }
 
     @classmethod
@@ -160,7 +158,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             [_example(m) for m in messages],
             [str(_label(m)) for m in messages],
             self._settings,
-            seed=int(self._config["random_seed"]),
         )
         self._responses = dict(training_data.responses)
         logger.info("LinearIntentClassifier: %d examples, %d labels", len(messages), len(self._model.labels))

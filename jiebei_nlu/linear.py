@@ -130,23 +130,19 @@ class LinearModel:
         self._chars = chars
         self._words = words
         self._vector_size = vector_size
-        self._coefficients = coefficients
         self._intercepts = intercepts
-        # Features by labels, contiguous: a sparse row times this needs no copy
-        # (multiplying by ``coefficients.T`` copied the whole matrix each call).
+        # Kept once, features by labels and contiguous: a sparse row times this
+        # needs no copy (multiplying by ``coefficients.T`` copied it each call).
         self._by_feature = np.ascontiguousarray(coefficients.T)
 
     @classmethod
-    def train(
-        cls, examples: Sequence[Example], labels: Sequence[str], settings: Settings, seed: int = 42
-    ) -> LinearModel:
+    def train(cls, examples: Sequence[Example], labels: Sequence[str], settings: Settings) -> LinearModel:
         """Fits the vocabularies and the regression.
 
         Args:
             examples: the training texts.
             labels: one label per example; at least two different ones.
-            settings: features and regularisation.
-            seed: random seed of the solver (lbfgs is deterministic; kept for clarity).
+            settings: features and regularisation (the lbfgs solver is deterministic).
 
         Returns:
             The trained model.
@@ -164,7 +160,7 @@ class LinearModel:
         words = NgramTfidf.fit([word_grams(e.words, *settings.word_ngrams) for e in examples])
         vector_size = max((e.vector.size for e in examples if e.vector is not None), default=0)
         model = cls(settings, [], chars, words, vector_size, np.zeros((0, 0)), np.zeros(0))
-        regression = LogisticRegression(C=settings.regularization, max_iter=settings.max_iterations, random_state=seed)
+        regression = LogisticRegression(C=settings.regularization, max_iter=settings.max_iterations)
         regression.fit(model._features(examples), list(labels))
         model.labels = [str(label) for label in regression.classes_]
         coefficients, intercepts = regression.coef_.astype(np.float64), regression.intercept_.astype(np.float64)
@@ -173,7 +169,7 @@ class LinearModel:
             # a zero row for the first gives the same probabilities under softmax.
             coefficients = np.vstack([np.zeros_like(coefficients), coefficients])
             intercepts = np.concatenate([np.zeros_like(intercepts), intercepts])
-        model._coefficients, model._intercepts = coefficients, intercepts
+        model._intercepts = intercepts
         model._by_feature = np.ascontiguousarray(coefficients.T)
         return model
 
@@ -219,7 +215,7 @@ class LinearModel:
             directory / WEIGHTS_FILE,
             char_idf=self._chars.idf,
             word_idf=self._words.idf,
-            coefficients=self._coefficients,
+            coefficients=self._by_feature.T,
             intercepts=self._intercepts,
         )
 
