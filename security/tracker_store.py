@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
@@ -178,7 +179,7 @@ class MaskingTrackerStore(TrackerStore):
         if self._fallback is not None and not isinstance(self._fallback, RedisTrackerStore):
             raise ValueError("tracker_store.fallback must be a redis tracker store (shared by every replica)")
         # Conversation id -> events read from the store, for the turn in progress.
-        self._from_store: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._from_store: OrderedDict[str, tuple[int, weakref.ref[Event]]] = OrderedDict()
         super().__init__(domain, None)
         logger.info(
             "tracker store: %s, masking personal data%s",
@@ -207,15 +208,20 @@ class MaskingTrackerStore(TrackerStore):
         """Remembers how many events of a conversation came from the store (they are masked)."""
         if tracker is not None and tracker.events:
             self._from_store.pop(tracker.sender_id, None)
-            self._from_store[tracker.sender_id] = (len(tracker.events), id(tracker.events[-1]))
+            # A weak reference, not id(): once the tracker read is gone, another
+            # event may get its address, and a new tracker would pass for it.
+            self._from_store[tracker.sender_id] = (len(tracker.events), weakref.ref(tracker.events[-1]))
             while len(self._from_store) > MAX_REMEMBERED:
                 self._from_store.popitem(last=False)
         return tracker
 
     def _stored_prefix(self, tracker: DialogueStateTracker) -> int:
         """How many first events of ``tracker`` are the very events read from the store (0 if unsure)."""
-        count, last_id = self._from_store.pop(tracker.sender_id, (0, 0))
-        if count == 0 or count > len(tracker.events) or id(tracker.events[count - 1]) != last_id:
+        remembered = self._from_store.pop(tracker.sender_id, None)
+        if remembered is None:
+            return 0
+        count, last_event = remembered
+        if count > len(tracker.events) or tracker.events[count - 1] is not last_event():
             return 0  # another tracker than the one read: mask everything
         return count
 
