@@ -39,7 +39,7 @@ export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 
 # The project's Python packages (tests/ excepted): what mypy checks.
-PACKAGES := actions bench devstack eligibility faqtool jiebei_nlu review scripts security tickets
+PACKAGES := actions bench devstack eligibility faqtool jiebei_nlu review scripts security stafftext tickets
 
 # Everything the model depends on: a change to any of these retrains it.
 MODEL_INPUTS := config.yml domain.yml $(shell find data lexicon jiebei_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)

@@ -13,55 +13,91 @@ from pathlib import Path
 import click
 
 from faqtool.importer import ApplyError, Plan, apply_plan, build_plan, render_diff
+from faqtool.texts import TEXTS
 
 logger = logging.getLogger(__name__)
 
 EXIT_INVALID = 1
+DEFAULT_DATA_DIR = Path("data")
+
+_ENCODING_NAMES = {"UTF-8": "UTF-8", "GB18030": "GBK/GB18030"}
+
+
+def _existing_files(ctx: click.Context, param: click.Parameter, files: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Refuse (as a usage error) a FILES entry that is missing or a directory."""
+    for path in files:
+        if not path.exists():
+            raise click.BadParameter(TEXTS("file_not_found", path=path), ctx=ctx, param=param)
+        if path.is_dir():
+            raise click.BadParameter(TEXTS("file_is_directory", path=path), ctx=ctx, param=param)
+    return files
+
+
+def _existing_directory(ctx: click.Context, param: click.Parameter, path: Path) -> Path:
+    """Refuse (as a usage error) a --data-dir that is missing or not a directory."""
+    if not path.exists():
+        raise click.BadParameter(TEXTS("data_dir_not_found", path=path), ctx=ctx, param=param)
+    if not path.is_dir():
+        raise click.BadParameter(TEXTS("data_dir_not_directory", path=path), ctx=ctx, param=param)
+    return path
+
 
 _FILES = click.argument(
     "files",
     nargs=-1,
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    callback=_existing_files,
 )
 _DATA_DIR = click.option(
     "--data-dir",
-    default=Path("data"),
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The project's training data directory; FAQ files go to DATA_DIR/faq/.",
+    default=DEFAULT_DATA_DIR,
+    type=click.Path(path_type=Path),
+    metavar="DATA_DIR",
+    callback=_existing_directory,
+    help=TEXTS("data_dir_help", default=DEFAULT_DATA_DIR),
 )
 
-_ENCODING_NAMES = {"UTF-8": "UTF-8", "GB18030": "GBK/GB18030"}
+
+class _Command(click.Command):
+    """A click command whose -h/--help option describes itself in Chinese."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's help option, with the help text of texts.yml."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = TEXTS("help_option")
+        return option
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+class _Group(_Command, click.Group):
+    """A click group whose own help option and commands are like `_Command`'s."""
+
+    command_class = _Command
 
 
 def _report(plan: Plan) -> None:
     for item in plan.inputs:
         if item.encoding is not None:
-            click.echo(f"{item.display}: read as {_ENCODING_NAMES[item.encoding]}, {_plural(item.records, 'record')}")
+            click.echo(
+                TEXTS("file_read", file=item.display, encoding=_ENCODING_NAMES[item.encoding], records=item.records)
+            )
     for issue in plan.issues:
         click.echo(str(issue), err=True)
 
 
-def _counts(plan: Plan) -> str:
-    return f"{_plural(len(plan.errors), 'error')}, {_plural(len(plan.warnings), 'warning')}"
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, help=TEXTS("cli_help"))
 def cli() -> None:
     """Check and import FAQ questions for 借呗助手 without editing YAML.
 
     Prepare a spreadsheet with the columns key, question, answer and
     (optionally) buttons -- or 键, 问题, 答案, 按钮 -- save it as CSV, then run
-    `check` and `import`. See docs/faq.md.
+    `check` and `import`. See docs/faq.md. (Staff read the Chinese help of
+    texts.yml; this docstring is the developer's.)
     """
 
 
-@cli.command()
+@cli.command(help=TEXTS("check_help"), short_help=TEXTS("check_short_help"))
 @_FILES
 @_DATA_DIR
 def check(files: tuple[Path, ...], data_dir: Path) -> None:
@@ -73,16 +109,16 @@ def check(files: tuple[Path, ...], data_dir: Path) -> None:
     plan = build_plan(files, data_dir)
     _report(plan)
     if plan.errors:
-        click.echo(f"{_counts(plan)}: fix the errors above, then run check again.", err=True)
+        click.echo(TEXTS("check_failed", errors=len(plan.errors), warnings=len(plan.warnings)), err=True)
         raise SystemExit(EXIT_INVALID)
     keys = len(plan.changes) + len(plan.unchanged_keys)
-    click.echo(f"OK: {_plural(keys, 'key')} can be imported ({_plural(len(plan.warnings), 'warning')}).")
+    click.echo(TEXTS("check_passed", keys=keys, warnings=len(plan.warnings)))
 
 
-@cli.command("import")
+@cli.command("import", help=TEXTS("import_help"), short_help=TEXTS("import_short_help"))
 @_FILES
 @_DATA_DIR
-@click.option("--dry-run", is_flag=True, help="Print a diff of what would change and write nothing.")
+@click.option("--dry-run", is_flag=True, help=TEXTS("dry_run_help"))
 def import_(files: tuple[Path, ...], data_dir: Path, dry_run: bool) -> None:
     """Validate FILES and write their FAQ keys to DATA_DIR/faq/<key>.yml.
 
@@ -93,7 +129,7 @@ def import_(files: tuple[Path, ...], data_dir: Path, dry_run: bool) -> None:
     plan = build_plan(files, data_dir)
     _report(plan)
     if plan.errors:
-        click.echo(f"{_counts(plan)}: nothing was written. Fix the errors above and run again.", err=True)
+        click.echo(TEXTS("import_failed", errors=len(plan.errors), warnings=len(plan.warnings)), err=True)
         raise SystemExit(EXIT_INVALID)
 
     if dry_run:
@@ -102,32 +138,32 @@ def import_(files: tuple[Path, ...], data_dir: Path, dry_run: bool) -> None:
         try:
             apply_plan(plan)
         except ApplyError as exc:
-            click.echo(f"{exc}; nothing was written.", err=True)
+            click.echo(TEXTS("apply_failed", error=exc), err=True)
             raise SystemExit(EXIT_INVALID) from exc
 
-    verb = "would be " if dry_run else ""
     for change in plan.changes:
         if change.is_new:
-            click.echo(f"added key {change.key} ({change.path}): {_plural(change.examples_added, 'example')}")
-        else:
-            replaced = ", answer replaced" if change.answer_replaced else ""
+            click.echo(TEXTS("key_added", faq_key=change.key, path=change.path, examples=change.examples_added))
+        elif change.answer_replaced:
             click.echo(
-                f"updated key {change.key} ({change.path}): "
-                f"{_plural(change.examples_added, 'example')} added{replaced}"
+                TEXTS(
+                    "key_updated_answer_replaced", faq_key=change.key, path=change.path, examples=change.examples_added
+                )
             )
+        else:
+            click.echo(TEXTS("key_updated", faq_key=change.key, path=change.path, examples=change.examples_added))
     for key in plan.unchanged_keys:
-        click.echo(f"unchanged key {key}: nothing new")
+        click.echo(TEXTS("key_unchanged", faq_key=key))
     added = sum(1 for change in plan.changes if change.is_new)
     updated = len(plan.changes) - added
     examples = sum(change.examples_added for change in plan.changes)
-    click.echo(
-        f"Summary: {_plural(added, 'key')} {verb}added, {_plural(updated, 'key')} {verb}updated, "
-        f"{_plural(examples, 'example')} {verb}added."
-    )
     if dry_run:
-        click.echo("Dry run: nothing was written.")
-    elif plan.changes:
-        click.echo("Next: run `make train`, then try the new questions with `make shell`.")
+        click.echo(TEXTS("summary_dry_run", added=added, updated=updated, examples=examples))
+        click.echo(TEXTS("dry_run_done"))
+    else:
+        click.echo(TEXTS("summary", added=added, updated=updated, examples=examples))
+        if plan.changes:
+            click.echo(TEXTS("next_steps"))
 
 
 def main(argv: list[str] | None = None) -> int:

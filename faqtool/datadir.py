@@ -11,6 +11,7 @@ import yaml
 
 from faqtool.model import Issue, Location, warning
 from faqtool.normalize import comparison_form
+from faqtool.texts import TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def scan_data_dir(data_dir: Path) -> ExampleIndex:
         try:
             examples = list(_examples_in_file(path, display))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            issues.append(warning(Location(display), f"skipped when checking for duplicates: {exc}"))
+            issues.append(warning(Location(display), TEXTS("data_file_skipped", reason=exc)))
             continue
         for example in examples:
             by_form[comparison_form(example.text)].append(example)

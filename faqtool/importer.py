@@ -31,6 +31,7 @@ from faqtool.model import (
 )
 from faqtool.normalize import comparison_form
 from faqtool.readers import read_input
+from faqtool.texts import LIST_SEPARATOR, TEXTS
 from faqtool.yamlio import FaqFileError, emit_document, parse_document
 
 logger = logging.getLogger(__name__)
@@ -117,17 +118,12 @@ def faq_path(data_dir: Path, key: str) -> Path:
     return data_dir / FAQ_SUBDIR / f"{key}.yml"
 
 
-def _where(location: Location) -> str:
-    return location.file if location.line is None else f"{location.file}:{location.line}"
-
-
 def _key_problem(key: str) -> str | None:
     if KEY_PATTERN.match(key):
         return None
-    hint = "2-41 characters: lowercase letters, digits and _, starting with a letter"
     if key.startswith("faq/"):
-        hint = 'write the key without "faq/"'
-    return f'invalid key "{key}" ({hint})'
+        return TEXTS("invalid_key_faq_prefix", faq_key=key)
+    return TEXTS("invalid_key", faq_key=key)
 
 
 def _combine(records: Sequence[InputRecord]) -> tuple[list[FaqEntry], list[Issue]]:
@@ -158,16 +154,25 @@ def _combine(records: Sequence[InputRecord]) -> tuple[list[FaqEntry], list[Issue
                     issues.append(
                         warning(
                             question.location,
-                            f'question "{question.text}" repeats one of key "{key}" '
-                            f"({_where(previous[1].location)}); kept once",
+                            TEXTS(
+                                "question_repeated",
+                                question=question.text,
+                                faq_key=key,
+                                other=previous[1].location.where,
+                            ),
                         )
                     )
                 else:
                     issues.append(
                         error(
                             question.location,
-                            f'question "{question.text}" is given for key "{key}" and for key '
-                            f'"{previous[0]}" ({_where(previous[1].location)})',
+                            TEXTS(
+                                "question_in_two_keys",
+                                question=question.text,
+                                faq_key=key,
+                                other_key=previous[0],
+                                other=previous[1].location.where,
+                            ),
                         )
                     )
                     # Kept so that later checks do not also report the key as
@@ -178,22 +183,14 @@ def _combine(records: Sequence[InputRecord]) -> tuple[list[FaqEntry], list[Issue
                     answer = (record.answer, record.location)
                 elif answer[0] != record.answer:
                     issues.append(
-                        error(
-                            record.location,
-                            f'conflicting answers for key "{key}": this answer differs from the '
-                            f"one at {_where(answer[1])}",
-                        )
+                        error(record.location, TEXTS("conflicting_answers", faq_key=key, other=answer[1].where))
                     )
             if record.buttons is not None:
                 if buttons is None:
                     buttons = (record.buttons, record.location)
                 elif buttons[0] != record.buttons:
                     issues.append(
-                        error(
-                            record.location,
-                            f'conflicting buttons for key "{key}": these differ from the ones at '
-                            f"{_where(buttons[1])}",
-                        )
+                        error(record.location, TEXTS("conflicting_buttons", faq_key=key, other=buttons[1].where))
                     )
         entries.append(
             FaqEntry(
@@ -216,7 +213,12 @@ def _check_against_data(entry: FaqEntry, index: ExampleIndex, own_file: Path) ->
         issues.append(
             error(
                 entry.location,
-                f'key "{entry.key}" is already defined in {", ".join(elsewhere)}; ' f"faqtool only manages {own_file}",
+                TEXTS(
+                    "key_defined_elsewhere",
+                    faq_key=entry.key,
+                    files=LIST_SEPARATOR.join(elsewhere),
+                    own_file=own_file,
+                ),
             )
         )
     new_questions: list[Question] = []
@@ -228,8 +230,7 @@ def _check_against_data(entry: FaqEntry, index: ExampleIndex, own_file: Path) ->
             issues.append(
                 error(
                     question.location,
-                    f'question "{question.text}" is already an example of intent "{known.intent}" '
-                    f"in {_where(known.location)}",
+                    TEXTS("question_known", question=question.text, intent=known.intent, other=known.location.where),
                 )
             )
         elif not matches:
@@ -287,20 +288,19 @@ def build_plan(files: Sequence[Path], data_dir: Path) -> Plan:
                 old_text = path.read_bytes().decode("utf-8")
                 existing = parse_document(old_text, entry.key)
             except (OSError, UnicodeDecodeError, FaqFileError) as exc:
-                issues.append(error(Location(str(path)), f"cannot merge into this file: {exc}"))
+                issues.append(error(Location(str(path)), TEXTS("cannot_merge", reason=exc)))
                 continue
         elif not entry.questions:
-            issues.append(error(entry.location, f'no questions for new key "{entry.key}"'))
+            issues.append(error(entry.location, TEXTS("no_questions", faq_key=entry.key)))
         if existing is None and entry.answer is None:
-            issues.append(error(entry.location, f'empty answer for key "{entry.key}"'))
+            issues.append(error(entry.location, TEXTS("empty_answer", faq_key=entry.key)))
             continue
         document = _document_for(entry, new_questions, existing)
         if len(document.examples) < MIN_VARIANTS:
             issues.append(
                 warning(
                     entry.location,
-                    f'key "{entry.key}" has only {len(document.examples)} question variants; '
-                    f"at least {MIN_VARIANTS} are recommended",
+                    TEXTS("few_variants", faq_key=entry.key, count=len(document.examples), minimum=MIN_VARIANTS),
                 )
             )
         if document == existing:
@@ -362,14 +362,14 @@ def apply_plan(plan: Plan) -> None:
             made, or writing failed.
     """
     if plan.errors:
-        raise ApplyError("refusing to write a plan that has errors")
+        raise ApplyError(TEXTS("plan_has_errors"))
     staged: list[tuple[FileChange, Path]] = []
     created_dirs: list[Path] = []
     try:
         for change in plan.changes:
             current = change.path.read_bytes().decode("utf-8") if change.path.exists() else None
             if current != change.old_text:
-                raise ApplyError(f"{change.path} changed while importing; run the import again")
+                raise ApplyError(TEXTS("file_changed_meanwhile", path=change.path))
             parent = change.path.parent
             if not parent.exists():
                 parent.mkdir(parents=True)
@@ -386,7 +386,9 @@ def apply_plan(plan: Plan) -> None:
         _discard(staged, created_dirs)
         if isinstance(exc, ApplyError):
             raise
-        raise ApplyError(f"cannot write {exc.filename or 'file'}: {exc.strerror}") from exc
+        if exc.filename:
+            raise ApplyError(TEXTS("cannot_write", file=exc.filename, reason=exc.strerror)) from exc
+        raise ApplyError(TEXTS("cannot_write_unnamed", reason=exc.strerror)) from exc
 
     replaced: list[FileChange] = []
     try:
@@ -394,10 +396,11 @@ def apply_plan(plan: Plan) -> None:
             os.replace(temp, change.path)
             replaced.append(change)
     except OSError as exc:
-        for change in replaced:
-            _restore(change)
+        # ``change`` is the file that failed: name it, not the last one restored.
+        for done in replaced:
+            _restore(done)
         _discard(staged, [])
-        raise ApplyError(f"cannot write {change.path}: {exc.strerror}; nothing was changed") from exc
+        raise ApplyError(TEXTS("cannot_replace", path=change.path, reason=exc.strerror)) from exc
     logger.info("wrote %d FAQ file(s)", len(replaced))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from faqtool.texts import TEXTS
+
 
 class Severity(enum.Enum):
     """How serious a finding is: errors block an import, warnings do not."""
@@ -28,11 +30,13 @@ class Location:
     line: int | None = None
     item: int | None = None
 
+    @property
+    def where(self) -> str:
+        """``file`` or ``file:line`` (the item, if any, is shown by `Issue`)."""
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
     def __str__(self) -> str:
-        text = self.file if self.line is None else f"{self.file}:{self.line}"
-        if self.item is not None:
-            text += f": item {self.item}"
-        return text
+        return self.where
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,13 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{self.location}: {prefix}{self.message}"
+        """The finding as staff read it: ``file:line: message``."""
+        message = self.message
+        if self.severity is Severity.WARNING:
+            message = TEXTS("warning", message=message)
+        if self.location.item is None:
+            return f"{self.location.where}: {message}"
+        return TEXTS("issue_in_item", location=self.location.where, item=self.location.item, message=message)
 
 
 def error(location: Location, message: str) -> Issue:

@@ -21,6 +21,7 @@ from faqtool.textio import (
     read_text,
     split_questions,
 )
+from faqtool.texts import LIST_SEPARATOR, TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ REQUIRED_COLUMNS = ("key", "question", "answer")
 CHINESE_NAMES = {"key": "键", "question": "问题", "answer": "答案", "buttons": "按钮"}
 YAML_FIELDS = ("key", "questions", "answer", "buttons")
 EXTENSIONS = (".csv", ".yml", ".yaml")
+SPREADSHEET_EXTENSIONS = (".xls", ".xlsx", ".ods", ".numbers")
 
 _BUTTON_SEPARATORS = re.compile("[;\uff1b]")
 _TITLE_SEPARATORS = re.compile("[=\uff1d]")
@@ -71,13 +73,13 @@ def read_input(path: Path, display: str | None = None) -> ReadResult:
     name = display if display is not None else str(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
-        shown = suffix or "(none)"
-        hint = " (save the spreadsheet as CSV)" if suffix in (".xls", ".xlsx", ".ods", ".numbers") else ""
-        return ReadResult(
-            (),
-            (error(Location(name), f"unknown file extension {shown}: expected .csv, .yml or .yaml{hint}"),),
-            None,
-        )
+        if not suffix:
+            problem = TEXTS("missing_extension")
+        elif suffix in SPREADSHEET_EXTENSIONS:
+            problem = TEXTS("unknown_extension_spreadsheet", suffix=suffix)
+        else:
+            problem = TEXTS("unknown_extension", suffix=suffix)
+        return ReadResult((), (error(Location(name), problem),), None)
     try:
         decoded = read_text(path, name)
     except DecodeError as exc:
@@ -107,21 +109,31 @@ def parse_buttons(cell: str, location: Location) -> tuple[tuple[Button, ...], li
             continue
         pieces = _TITLE_SEPARATORS.split(part, maxsplit=1)
         if len(pieces) != 2:
-            issues.append(error(location, f'button "{clean_line(part)}" is not written as 标题=/payload'))
+            issues.append(error(location, TEXTS("button_format", button=clean_line(part))))
             continue
         title, payload = clean_line(pieces[0]), clean_line(pieces[1])
         if not title or not payload:
-            issues.append(error(location, f'button "{clean_line(part)}" needs both a title and a payload'))
+            issues.append(error(location, TEXTS("button_incomplete", button=clean_line(part))))
             continue
         buttons.append(Button(title=title, payload=payload))
     return tuple(buttons), issues
 
 
-def _check_characters(text: str, what: str, location: Location) -> list[Issue]:
+def _field_names() -> dict[str, str]:
+    """How findings name each column or field, by its English name."""
+    return {
+        "key": TEXTS("field_key"),
+        "question": TEXTS("field_question"),
+        "answer": TEXTS("field_answer"),
+        "buttons": TEXTS("field_buttons"),
+    }
+
+
+def _check_characters(text: str, field: str, location: Location) -> list[Issue]:
     bad = forbidden_character(text)
     if bad is None:
         return []
-    return [error(location, f"{what} contains a control character ({bad})")]
+    return [error(location, TEXTS("control_character", field=_field_names()[field], char=bad))]
 
 
 def _read_csv(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
@@ -133,11 +145,11 @@ def _read_csv(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
             # several text lines; the header is row 1.
             rows.append((index + 1, row))
     except csv.Error as exc:
-        return [], [error(Location(name, len(rows) + 1), f"cannot parse CSV: {exc}")]
+        return [], [error(Location(name, len(rows) + 1), TEXTS("cannot_parse_csv", reason=exc))]
 
     header_row = next(((number, row) for number, row in rows if any(cell.strip() for cell in row)), None)
     if header_row is None:
-        return [], [error(Location(name), "file is empty")]
+        return [], [error(Location(name), TEXTS("file_empty"))]
     header_number, header = header_row
     header_location = Location(name, header_number)
 
@@ -149,14 +161,16 @@ def _read_csv(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
             continue
         column = CSV_COLUMNS.get(label)
         if column is None:
-            issues.append(warning(header_location, f'ignoring unknown column "{clean_line(cell)}"'))
+            issues.append(warning(header_location, TEXTS("unknown_column", column=clean_line(cell))))
         elif column in columns:
-            issues.append(error(header_location, f'column "{column}" appears twice'))
+            issues.append(
+                error(header_location, TEXTS("duplicate_column", column=column, chinese=CHINESE_NAMES[column]))
+            )
         else:
             columns[column] = position
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     for column in missing:
-        issues.append(error(header_location, f'missing column "{column}" (or "{CHINESE_NAMES[column]}")'))
+        issues.append(error(header_location, TEXTS("missing_column", column=column, chinese=CHINESE_NAMES[column])))
     if missing:
         return [], issues
 
@@ -177,9 +191,7 @@ def _read_csv(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
         for column in ("key", "question", "answer", "buttons"):
             row_issues += _check_characters(cell_of(row, column), column, location)
         if not key:
-            row_issues.append(
-                error(location, "empty key (fill the key on every row; merged cells keep it only on the first)")
-            )
+            row_issues.append(error(location, TEXTS("empty_key_in_row")))
         if row_issues:
             issues += row_issues
             continue
@@ -190,10 +202,10 @@ def _read_csv(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
             buttons, button_issues = parse_buttons(cell_of(row, "buttons"), location)
             issues += button_issues
         if not questions and answer is None and buttons is None:
-            issues.append(warning(location, f'row for key "{key}" has no question, answer or buttons'))
+            issues.append(warning(location, TEXTS("empty_row", faq_key=key)))
         records.append(InputRecord(key, questions, answer, buttons, location))
     if not records and not any(issue.severity is Severity.ERROR for issue in issues):
-        issues.append(error(header_location, "no FAQ rows below the header"))
+        issues.append(error(header_location, TEXTS("no_rows")))
     return records, issues
 
 
@@ -205,17 +217,12 @@ def _read_yaml(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        return [], [error(Location(name, line), f"invalid YAML: {problem}")]
+        return [], [error(Location(name, line), TEXTS("invalid_yaml", problem=problem))]
     try:
         if root is None:
-            return [], [error(Location(name), "file is empty")]
+            return [], [error(Location(name), TEXTS("file_empty"))]
         if not isinstance(root, yaml.SequenceNode):
-            return [], [
-                error(
-                    Location(name, root.start_mark.line + 1),
-                    "expected a list of FAQ items (- key: ..., questions: [...], answer: ...)",
-                )
-            ]
+            return [], [error(Location(name, root.start_mark.line + 1), TEXTS("expected_item_list"))]
         records: list[InputRecord] = []
         issues: list[Issue] = []
         for index, item in enumerate(root.value, start=1):
@@ -224,7 +231,7 @@ def _read_yaml(text: str, name: str) -> tuple[list[InputRecord], list[Issue]]:
             if record is not None:
                 records.append(record)
         if not root.value:
-            issues.append(error(Location(name), "file is empty"))
+            issues.append(error(Location(name), TEXTS("file_empty")))
         return records, issues
     finally:
         loader.dispose()
@@ -243,7 +250,7 @@ def _read_yaml_item(
 ) -> tuple[InputRecord | None, list[Issue]]:
     location = _node_location(name, item, index)
     if not isinstance(item, yaml.MappingNode):
-        return None, [error(location, "item is not a mapping with key, questions and answer")]
+        return None, [error(location, TEXTS("item_not_mapping"))]
     issues: list[Issue] = []
     fields: dict[str, yaml.Node] = {}
     for key_node, value_node in item.value:
@@ -252,7 +259,7 @@ def _read_yaml_item(
             issues.append(
                 error(
                     _node_location(name, key_node, index),
-                    f'unknown field "{field}" (expected {", ".join(YAML_FIELDS)})',
+                    TEXTS("unknown_field", field=field, expected=LIST_SEPARATOR.join(YAML_FIELDS)),
                 )
             )
             continue
@@ -260,10 +267,10 @@ def _read_yaml_item(
 
     key_value = _scalar_text(loader, fields["key"]) if "key" in fields else None
     if key_value is None or (isinstance(key_value, str) and not key_value.strip()):
-        issues.append(error(location, "empty key"))
+        issues.append(error(location, TEXTS("empty_key")))
         return None, issues
     if not isinstance(key_value, str):
-        issues.append(error(location, f"key must be text, got {key_value!r}"))
+        issues.append(error(location, TEXTS("key_not_text", value=repr(key_value))))
         return None, issues
     key = clean_line(key_value)
 
@@ -277,10 +284,10 @@ def _read_yaml_item(
             if value is None:
                 continue
             if not isinstance(value, str):
-                issues.append(error(question_location, f"question {value!r} is not text; put it in quotes"))
+                issues.append(error(question_location, TEXTS("question_not_text", value=repr(value))))
                 continue
             if len(value.strip().splitlines()) > 1:
-                issues.append(error(question_location, "a question must fit on one line; list variants separately"))
+                issues.append(error(question_location, TEXTS("question_multiline")))
                 continue
             issues += _check_characters(value, "question", question_location)
             cleaned = clean_line(value)
@@ -291,7 +298,7 @@ def _read_yaml_item(
     if "answer" in fields:
         value = _scalar_text(loader, fields["answer"])
         if value is not None and not isinstance(value, str):
-            issues.append(error(location, f"answer must be text, got {value!r}; put it in quotes"))
+            issues.append(error(location, TEXTS("answer_not_text", value=repr(value))))
         elif value is not None:
             issues += _check_characters(value, "answer", location)
             answer = clean_answer(value) or None
@@ -311,21 +318,21 @@ def _read_yaml_buttons(
         return None, []
     location = _node_location(name, node, index)
     if not isinstance(value, list):
-        return None, [error(location, "buttons must be a list of {title, payload}")]
+        return None, [error(location, TEXTS("buttons_not_list"))]
     buttons: list[Button] = []
     issues: list[Issue] = []
     for button in value:
         if not isinstance(button, dict) or set(button) != {"title", "payload"}:
-            issues.append(error(location, f"button {button!r} must have exactly a title and a payload"))
+            issues.append(error(location, TEXTS("button_fields", button=repr(button))))
             continue
         title, payload = button["title"], button["payload"]
         if not isinstance(title, str) or not isinstance(payload, str):
-            issues.append(error(location, f"button {button!r}: title and payload must be text"))
+            issues.append(error(location, TEXTS("button_not_text", button=repr(button))))
             continue
         title, payload = clean_line(title), clean_line(payload)
         if not title or not payload:
-            issues.append(error(location, f"button {button!r} needs both a title and a payload"))
+            issues.append(error(location, TEXTS("button_incomplete_item", button=repr(button))))
             continue
-        issues += _check_characters(title + payload, "button", location)
+        issues += _check_characters(title + payload, "buttons", location)
         buttons.append(Button(title, payload))
     return tuple(buttons), issues

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faqtool.model import Issue, Location, error
+from faqtool.texts import TEXTS
 
 # Characters YAML cannot carry in a block scalar, plus line/paragraph
 # separators that would silently break a line in two.
@@ -57,28 +58,18 @@ def read_text(path: Path, display: str) -> DecodedText:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DecodeError(error(Location(display), f"cannot read file: {exc.strerror}")) from exc
+        raise DecodeError(error(Location(display), TEXTS("cannot_read_file", reason=exc.strerror))) from exc
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeError(
-            error(
-                Location(display),
-                'file is UTF-16 (Excel "Unicode text"); save it as "CSV UTF-8" ' 'or "CSV (comma delimited)" instead',
-            )
-        )
+        raise DecodeError(error(Location(display), TEXTS("file_is_utf16")))
     for codec, name in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
         try:
             text = raw.decode(codec, errors="strict")
         except UnicodeDecodeError:
             continue
         if not text.strip():
-            raise DecodeError(error(Location(display), "file is empty"))
+            raise DecodeError(error(Location(display), TEXTS("file_empty")))
         return DecodedText(text=text, encoding=name)
-    raise DecodeError(
-        error(
-            Location(display),
-            "cannot decode file: it is neither UTF-8 nor GBK/GB18030 text",
-        )
-    )
+    raise DecodeError(error(Location(display), TEXTS("cannot_decode")))
 
 
 def forbidden_character(text: str) -> str | None:

@@ -17,6 +17,7 @@ import yaml
 
 from faqtool.model import Button, FaqDocument, ResponseVariant
 from faqtool.textio import clean_answer
+from faqtool.texts import LIST_SEPARATOR, TEXTS
 
 RASA_FORMAT_VERSION = "3.1"
 
@@ -78,22 +79,22 @@ def emit_document(document: FaqDocument) -> str:
     try:
         parsed = parse_document(text, key)
     except FaqFileError as exc:
-        raise FaqFileError(f"faq/{key} cannot be written safely: {exc}") from exc
+        raise FaqFileError(TEXTS("unsafe_to_write", faq_key=key, reason=exc)) from exc
     if parsed != document:
-        raise FaqFileError(f"faq/{key} cannot be written safely: it would not read back unchanged")
+        raise FaqFileError(TEXTS("would_not_read_back", faq_key=key))
     return text
 
 
 def _examples(value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, str):
-        raise FaqFileError(f"examples of faq/{key} must be a block of '- question' lines")
+        raise FaqFileError(TEXTS("examples_not_block", faq_key=key))
     examples = []
     for line in value.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         if not stripped.startswith("- "):
-            raise FaqFileError(f"example line {stripped!r} of faq/{key} does not start with '- '")
+            raise FaqFileError(TEXTS("example_without_dash", faq_key=key, line=repr(stripped)))
         examples.append(stripped[2:].strip())
     return tuple(examples)
 
@@ -102,7 +103,7 @@ def _buttons(value: Any, key: str) -> tuple[Button, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise FaqFileError(f"buttons of utter_faq/{key} must be a list")
+        raise FaqFileError(TEXTS("file_buttons_not_list", faq_key=key))
     buttons = []
     for item in value:
         if (
@@ -110,7 +111,7 @@ def _buttons(value: Any, key: str) -> tuple[Button, ...]:
             or set(item) != {"title", "payload"}
             or not all(isinstance(item[field], str) for field in ("title", "payload"))
         ):
-            raise FaqFileError(f"button {item!r} of utter_faq/{key} must have a text title and payload only")
+            raise FaqFileError(TEXTS("file_button_fields", faq_key=key, button=repr(item)))
         buttons.append(Button(title=item["title"], payload=item["payload"]))
     return tuple(buttons)
 
@@ -135,12 +136,12 @@ def parse_document(text: str, key: str) -> FaqDocument:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FaqFileError(f"invalid YAML: {exc}") from exc
+        raise FaqFileError(TEXTS("invalid_yaml", problem=exc)) from exc
     if not isinstance(data, dict):
-        raise FaqFileError("expected a mapping with version, nlu and responses")
+        raise FaqFileError(TEXTS("expected_document"))
     unknown = sorted(set(map(str, data)) - {"version", "nlu", "responses"})
     if unknown:
-        raise FaqFileError(f"unexpected top-level section(s) {', '.join(unknown)}")
+        raise FaqFileError(TEXTS("unexpected_sections", sections=LIST_SEPARATOR.join(unknown)))
     nlu = data.get("nlu")
     intent = f"faq/{key}"
     if (
@@ -150,16 +151,16 @@ def parse_document(text: str, key: str) -> FaqDocument:
         or nlu[0].get("intent") != intent
         or set(nlu[0]) != {"intent", "examples"}
     ):
-        raise FaqFileError(f"nlu must hold exactly one item: intent {intent} with its examples")
+        raise FaqFileError(TEXTS("nlu_shape", intent=intent))
     responses = data.get("responses")
     name = f"utter_faq/{key}"
     if not isinstance(responses, dict) or set(responses) != {name} or not isinstance(responses[name], list):
-        raise FaqFileError(f"responses must hold exactly {name}")
+        raise FaqFileError(TEXTS("responses_shape", name=name))
     variants = []
     for variant in responses[name]:
         if not isinstance(variant, dict) or "text" not in variant or not set(variant) <= {"text", "buttons"}:
-            raise FaqFileError(f"each variant of {name} must have a text and optional buttons only")
+            raise FaqFileError(TEXTS("variant_shape", name=name))
         if not isinstance(variant["text"], str):
-            raise FaqFileError(f"the text of {name} must be a string")
+            raise FaqFileError(TEXTS("text_not_string", name=name))
         variants.append(ResponseVariant(clean_answer(variant["text"]), _buttons(variant.get("buttons"), key)))
     return FaqDocument(key=key, examples=_examples(nlu[0]["examples"], key), responses=tuple(variants))

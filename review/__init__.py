@@ -5,3 +5,10 @@ assistant did not answer well; ``report`` writes an HTML page of figures.
 Both read the tracker store of an endpoints file; :mod:`review.analysis`
 does the counting without Rasa.
 """
+
+from pathlib import Path
+
+from stafftext import Texts
+
+# What the commands and the report show staff (Chinese), read from texts.yml.
+TEXTS = Texts(Path(__file__).with_name("texts.yml"))

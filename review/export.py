@@ -13,16 +13,20 @@ import csv
 import io
 from collections.abc import Sequence
 
+from review import TEXTS
 from review.analysis import Group, Miss
 from security.pii import mask_personal_data
 
+# The spreadsheet's columns are a file format (faqtool reads them), not text for staff.
 COLUMNS = ("键", "问题", "答案", "次数", "助手的理解")
 MISS_NAMES = {
-    Miss.FALLBACK: "没听懂",
-    Miss.SUGGESTED: "猜您想问",
-    Miss.HUMAN_AFTER_ANSWER: "答后转人工",
-    Miss.REPHRASED: "答后换说法再问",
+    Miss.FALLBACK: TEXTS("miss_fallback"),
+    Miss.SUGGESTED: TEXTS("miss_suggested"),
+    Miss.HUMAN_AFTER_ANSWER: TEXTS("miss_human_after_answer"),
+    Miss.REPHRASED: TEXTS("miss_rephrased"),
 }
+# Between the items of a list staff read (the enumeration comma: punctuation, not text).
+LIST_SEPARATOR = "、"
 
 
 def shown(text: str) -> str:
@@ -46,11 +50,10 @@ def listing(groups: Sequence[Group], limit: int) -> list[str]:
     """The largest groups, one line each: count, reasons, guess, example conversation, questions."""
     lines = []
     for members in groups[:limit]:
-        reasons = "、".join(sorted({MISS_NAMES[q.miss] for q in members.questions}))
+        reasons = LIST_SEPARATOR.join(sorted({MISS_NAMES[q.miss] for q in members.questions}))
         texts = " | ".join(shown(t) for t in members.texts[:3])
-        more = f" 等 {len(members.texts)} 种问法" if len(members.texts) > 3 else ""
-        lines.append(
-            f"{members.count:>4} 次  [{reasons}]  助手理解为 {members.guess}  "
-            f"示例对话 {members.example.turn.sender_id}\n      {texts}{more}"
-        )
+        more = TEXTS("group_more_wordings", count=len(members.texts)) if len(members.texts) > 3 else ""
+        example = members.example.turn.sender_id
+        fields = {"count": members.count, "reasons": reasons, "guess": members.guess, "sender_id": example}
+        lines.append(TEXTS("group_line", questions=texts, more=more, **fields))
     return lines

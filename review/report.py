@@ -1,7 +1,8 @@
 """The staff report: one self-contained HTML page of figures with bar charts.
 
 No script and no outside file: the charts are inline SVG, so the page opens
-from disk, from a mail attachment or offline. Staff-facing text is Chinese.
+from disk, from a mail attachment or offline. Staff-facing text is Chinese,
+in ``texts.yml``; the markup stays here.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from review import TEXTS
 from review.analysis import CHINA_TIME, Figures
+from tickets.models import TicketStatus
+from tickets.staff import status_label
 
 BAR_HEIGHT = 22
 LABEL_WIDTH = 190
 BAR_WIDTH = 420
 TOP_LABELS = 15
-STATUS_NAMES = {"submitted": "已提交", "in_review": "复核中", "resolved": "已处理"}
+# Ticket status values and their names on the page: the names staff see in
+# `python -m tickets` (tickets/texts.yml).
+STATUS_NAMES = {status.value: status_label(status) for status in TicketStatus}
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,8 @@ def bar_chart(chart_id: str, title: str, items: Sequence[tuple[str, float]], uni
     """A horizontal bar chart as an inline SVG figure; an empty list says so."""
     caption = f"<figcaption>{html.escape(title)}</figcaption>"
     if not items:
-        return f'<figure class="chart empty" id="{chart_id}">{caption}<p class="none">暂无数据</p></figure>'
+        empty = html.escape(TEXTS("chart_empty"))
+        return f'<figure class="chart empty" id="{chart_id}">{caption}<p class="none">{empty}</p></figure>'
     largest = max(value for _, value in items) or 1
     height = BAR_HEIGHT * len(items) + 8
     rows = []
@@ -62,6 +69,14 @@ h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #d
 """
 
 
+def _heading(text: str) -> str:
+    return f"<h2>{html.escape(text)}</h2>"
+
+
+def _note(text: str) -> str:
+    return f'<p class="none">{html.escape(text)}</p>'
+
+
 def render(
     figures: Figures,
     tickets: TicketFigures | None,
@@ -82,48 +97,61 @@ def render(
     when = (generated or datetime.now(CHINA_TIME)).astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
     days = sorted(figures.conversations_per_day)
     charts = [
-        "<h2>对话量</h2>",
-        bar_chart("conversations-per-day", "每天的对话数", [(d, figures.conversations_per_day[d]) for d in days]),
-        bar_chart("turns-per-day", "每天的用户消息数", [(d, figures.turns_per_day[d]) for d in days]),
-        "<h2>用户问什么</h2>",
-        bar_chart("labels", f"问题类型（意图与 FAQ，前 {TOP_LABELS} 个）", figures.labels.most_common(TOP_LABELS)),
-        "<h2>没答好的比例</h2>",
+        _heading(TEXTS("heading_volume")),
+        bar_chart(
+            "conversations-per-day",
+            TEXTS("chart_conversations_per_day"),
+            [(d, figures.conversations_per_day[d]) for d in days],
+        ),
+        bar_chart("turns-per-day", TEXTS("chart_turns_per_day"), [(d, figures.turns_per_day[d]) for d in days]),
+        _heading(TEXTS("heading_topics")),
+        bar_chart("labels", TEXTS("chart_labels", count=TOP_LABELS), figures.labels.most_common(TOP_LABELS)),
+        _heading(TEXTS("heading_misses")),
         bar_chart(
             "miss-rates",
-            "没听懂与“猜您想问”占用户消息的比例",
-            [("没听懂", figures.fallback_rate), ("猜您想问", figures.suggestion_rate)],
+            TEXTS("chart_miss_rates"),
+            [(TEXTS("miss_fallback"), figures.fallback_rate), (TEXTS("miss_suggested"), figures.suggestion_rate)],
             unit="%",
         ),
-        "<h2>诊断</h2>",
+        _heading(TEXTS("heading_diagnoses")),
         bar_chart(
             "diagnoses",
-            "诊断开始与完成（给出原因）的次数",
-            [("开始", figures.diagnoses_started), ("完成", figures.diagnoses_explained)],
+            TEXTS("chart_diagnoses"),
+            [
+                (TEXTS("bar_diagnoses_started"), figures.diagnoses_started),
+                (TEXTS("bar_diagnoses_explained"), figures.diagnoses_explained),
+            ],
         ),
         bar_chart(
             "causes",
-            "排在第一位的原因",
+            TEXTS("chart_causes"),
             [(cause_labels.get(cause, cause), n) for cause, n in figures.first_causes.most_common()],
         ),
-        "<h2>申诉与人工</h2>",
+        _heading(TEXTS("heading_tickets")),
     ]
     if tickets is None:
-        charts.append('<p class="none">工单数据库暂时无法连接，申诉和人工转接的数字没有列出。</p>')
+        charts.append(_note(TEXTS("tickets_unavailable_in_report")))
     else:
         appeals = [(STATUS_NAMES.get(s, s), n) for s, n in sorted(tickets.appeals_by_status.items())]
-        charts.append(bar_chart("appeals", "申诉单（按状态）", appeals))
-        charts.append(bar_chart("handoffs", "人工转接登记", [("登记数", tickets.handoffs)] if tickets.handoffs else []))
+        charts.append(bar_chart("appeals", TEXTS("chart_appeals"), appeals))
+        handoffs = [(TEXTS("bar_handoffs"), tickets.handoffs)] if tickets.handoffs else []
+        charts.append(bar_chart("handoffs", TEXTS("chart_handoffs"), handoffs))
+    rows = [
+        (TEXTS("summary_period"), period),
+        (TEXTS("summary_conversations"), str(sum(figures.conversations_per_day.values()))),
+        (TEXTS("summary_turns"), str(figures.turns)),
+        (TEXTS("summary_generated"), TEXTS("generated_at", time=when)),
+    ]
     summary = (
         '<table class="summary">'
-        f"<tr><td>统计范围</td><td>{html.escape(period)}</td></tr>"
-        f"<tr><td>对话</td><td>{sum(figures.conversations_per_day.values())}</td></tr>"
-        f"<tr><td>用户消息</td><td>{figures.turns}</td></tr>"
-        f"<tr><td>生成时间</td><td>{when}（北京时间）</td></tr></table>"
+        + "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(value)}</td></tr>" for name, value in rows)
+        + "</table>"
     )
+    title = html.escape(TEXTS("page_title"))
+    footnote = _note(TEXTS("footnote"))
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>借呗助手运营报告</title><style>{STYLE}</style></head><body>"
-        f"<h1>借呗助手运营报告</h1>{summary}{''.join(charts)}"
-        '<p class="none">文字已在保存前隐去手机号、证件号等个人信息；数字来自对话存储和工单数据库。</p>'
-        "</body></html>"
+        f"<title>{title}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{title}</h1>{summary}{''.join(charts)}"
+        f"{footnote}</body></html>"
     )

@@ -8,4 +8,14 @@ rate limiting), :mod:`security.tokens` (customer JWTs), :mod:`security.config`
 input channels), :mod:`security.tracker_store` (the masking tracker store),
 :mod:`security.action_server` (the action server behind a shared secret),
 :mod:`security.retention` (deleting old or one customer's data).
+
+``TEXTS`` holds what the staff commands (:mod:`security.cli`) print, and the
+messages of the errors that reach them, in ``texts.yml``; the chat channels'
+replies to customers are in ``messages.yml``.
 """
+
+from pathlib import Path
+
+from stafftext import Texts
+
+TEXTS = Texts(Path(__file__).with_name("texts.yml"))

@@ -1,8 +1,9 @@
 """Staff command line for data protection: ``python -m security --help``.
 
-Exit codes: 0 success, 2 usage error (bad arguments, a tracker store that
-cannot do it, a missing secret), 3 a database unavailable. Each command wraps
-one function of :mod:`security.retention` or :mod:`security.tokens`.
+Exit codes: 0 success, 1 cancelled at the confirmation, 2 usage error (bad
+arguments, a tracker store that cannot do it, a missing secret), 3 a database
+unavailable. Each command wraps one function of :mod:`security.retention` or
+:mod:`security.tokens`. What it prints is Chinese, in ``texts.yml``.
 """
 
 from __future__ import annotations
@@ -18,24 +19,27 @@ import click
 from rasa.shared.exceptions import RasaException
 from sqlalchemy import exc as sa_exc
 
-from security import retention
+from security import TEXTS, retention
 from security.config import ConfigError, channel_settings
 from security.tokens import TokenError, issue
 from tickets import StoreUnavailableError, get_store
 
+EXIT_CANCELLED = 1
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 
 ENDPOINTS_OPTION = click.option(
     "--endpoints",
     default=lambda: os.environ.get("ENDPOINTS", "endpoints.yml"),
-    show_default="$ENDPOINTS or endpoints.yml",
-    help="The endpoints file of the Rasa server whose conversations are meant.",
+    show_default=TEXTS("endpoints_default"),
+    help=TEXTS("endpoints_help"),
 )
+# Click's own --help says "Show this message and exit."; every command uses this one.
+HELP_OPTION = click.help_option(help=TEXTS("help_option"))
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(TEXTS("error", message=message), err=True)
     sys.exit(code)
 
 
@@ -43,15 +47,21 @@ def _fail(message: str, code: int) -> NoReturn:
 def _errors() -> Iterator[None]:
     try:
         yield
-    except (retention.RetentionError, ConfigError, TokenError, RasaException) as error:
+    except (retention.RetentionError, ConfigError, TokenError) as error:
         _fail(str(error), EXIT_USAGE)
+    except RasaException as error:
+        _fail(TEXTS("tracker_store_failed", error=error), EXIT_USAGE)
     except StoreUnavailableError as error:
-        _fail(f"{error}; nothing was deleted, run the command again later", EXIT_UNAVAILABLE)
+        database = getattr(error, "database", None)  # the URL with the password hidden, when known
+        if database:
+            _fail(TEXTS("tickets_unavailable_at", database=database), EXIT_UNAVAILABLE)
+        _fail(TEXTS("tickets_unavailable"), EXIT_UNAVAILABLE)
     except sa_exc.OperationalError as error:
-        _fail(f"the tracker database is unavailable ({type(error.orig).__name__})", EXIT_UNAVAILABLE)
+        _fail(TEXTS("tracker_database_unavailable", reason=type(error.orig).__name__), EXIT_UNAVAILABLE)
 
 
-@click.group()
+@click.group(help=TEXTS("cli_help"))
+@HELP_OPTION
 def cli() -> None:
     """Delete customers' data on request or after the retention period; issue demo tokens.
 
@@ -60,40 +70,48 @@ def cli() -> None:
     """
 
 
-@cli.command("forget")
+@cli.command("forget", help=TEXTS("forget_help"), short_help=TEXTS("forget_short_help"))
 @click.argument("customer_id")
 @ENDPOINTS_OPTION
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=TEXTS("forget_yes_help"))
+@HELP_OPTION
 def forget_command(customer_id: str, endpoints: str, yes: bool) -> None:
     """Delete everything stored about CUSTOMER_ID (conversation, ticket details, handoffs)."""
-    if not yes:
-        click.confirm(f"Delete the conversation, ticket details and handoffs of {customer_id}?", abort=True)
+    if not yes and not click.confirm(TEXTS("forget_confirm", customer_id=customer_id)):
+        click.echo(TEXTS("forget_cancelled"), err=True)
+        sys.exit(EXIT_CANCELLED)
     with _errors():
         trackers = retention.tracker_store_from_endpoints(endpoints)
         report = retention.forget_customer(customer_id, trackers, get_store())
-    click.echo(
-        f"forgot {customer_id}: {report.tracker_events} conversation events"
-        f"{f' and {report.copies} cached copy' if report.copies else ''} deleted, "
-        f"{report.tickets} tickets erased (number and status kept), {report.handoffs} handoff requests deleted"
-    )
+    counts = {"events": report.tracker_events, "tickets": report.tickets, "handoffs": report.handoffs}
+    if report.copies:
+        click.echo(TEXTS("forgot_with_copy", customer_id=customer_id, copies=report.copies, **counts))
+    else:
+        click.echo(TEXTS("forgot", customer_id=customer_id, **counts))
 
 
-@cli.command("purge")
-@click.option(
-    "--days", type=click.IntRange(min=1), required=True, help="Keep conversations active in the last DAYS days."
-)
+@cli.command("purge", help=TEXTS("purge_help"))
+@click.option("--days", type=click.IntRange(min=1), required=True, help=TEXTS("purge_days_help"))
 @ENDPOINTS_OPTION
+@HELP_OPTION
 def purge_command(days: int, endpoints: str) -> None:
     """Delete conversations idle for more than --days days."""
     with _errors():
         trackers = retention.tracker_store_from_endpoints(endpoints)
         deleted = retention.purge_conversations(trackers, timedelta(days=days))
-    click.echo(f"deleted {deleted} conversations idle for more than {days} days")
+    click.echo(TEXTS("purged", count=deleted, days=days))
 
 
-@cli.command("issue-token")
+@cli.command("issue-token", help=TEXTS("issue_token_help"), short_help=TEXTS("issue_token_short_help"))
 @click.argument("customer_id")
-@click.option("--minutes", type=click.IntRange(min=1, max=24 * 60), default=60, show_default=True)
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=1, max=24 * 60),
+    default=60,
+    show_default=True,
+    help=TEXTS("issue_token_minutes_help"),
+)
+@HELP_OPTION
 def issue_token_command(customer_id: str, minutes: int) -> None:
     """Print a customer token signed with JIEBEI_CHAT_JWT_SECRET (for trying jwt mode).
 

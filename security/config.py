@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from security import TEXTS
+
 MIN_SECRET_CHARS = 32
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 DEFAULT_SENDER_RATE = "20/60"
@@ -35,7 +37,11 @@ DEFAULT_CLIENT_RATE = "60/60"
 
 
 class ConfigError(ValueError):
-    """A security setting is missing or invalid."""
+    """A security setting is missing or invalid.
+
+    This module's messages are Chinese, from ``texts.yml``: ``python -m
+    security`` shows them to staff.
+    """
 
 
 class ChatAuth(str, Enum):
@@ -79,9 +85,9 @@ def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
 def _secret(env: Mapping[str, str], name: str) -> str:
     value = env.get(name, "")
     if not value:
-        raise ConfigError(f"{name} is not set (make generates one: scripts/secret.sh)")
+        raise ConfigError(TEXTS("secret_missing", name=name))
     if len(value) < MIN_SECRET_CHARS:
-        raise ConfigError(f"{name} must have at least {MIN_SECRET_CHARS} characters, it has {len(value)}")
+        raise ConfigError(TEXTS("secret_too_short", name=name, minimum=MIN_SECRET_CHARS, length=len(value)))
     return value
 
 
@@ -115,7 +121,7 @@ def parse_rate(name: str, text: str) -> Rate:
     except ValueError:
         count, seconds = 0, 0.0
     if count <= 0 or seconds <= 0:
-        raise ConfigError(f"{name} must look like 20/60 (messages/seconds), got {text!r}")
+        raise ConfigError(TEXTS("rate_malformed", name=name, value=text))
     return Rate(count, seconds)
 
 
@@ -131,12 +137,12 @@ def channel_settings(environ: Mapping[str, str] | None = None) -> ChannelSetting
     try:
         auth = ChatAuth(auth_text)
     except ValueError:
-        choices = ", ".join(mode.value for mode in ChatAuth)
-        raise ConfigError(f"JIEBEI_CHAT_AUTH must be one of {choices}, got {auth_text!r}") from None
+        choices = TEXTS("chat_auth_separator").join(mode.value for mode in ChatAuth)
+        raise ConfigError(TEXTS("chat_auth_unknown", choices=choices, value=auth_text)) from None
     secret = _secret(env, "JIEBEI_CHAT_JWT_SECRET") if auth is ChatAuth.JWT else None
     limit_text = env.get("JIEBEI_MAX_MESSAGE_CHARS") or str(DEFAULT_MAX_MESSAGE_CHARS)
     if not limit_text.isdigit() or int(limit_text) <= 0:
-        raise ConfigError(f"JIEBEI_MAX_MESSAGE_CHARS must be a positive integer, got {limit_text!r}")
+        raise ConfigError(TEXTS("max_message_chars_malformed", value=limit_text))
     return ChannelSettings(
         auth=auth,
         jwt_secret=secret,

@@ -24,6 +24,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQL
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import read_endpoint_config
 
+from security import TEXTS
 from security.tracker_store import MaskingTrackerStore
 from tickets import ForgetResult, TicketStore
 
@@ -62,13 +63,10 @@ def tracker_store_from_endpoints(endpoints_file: str) -> TrackerStore:
     """
     config = read_endpoint_config(endpoints_file, "tracker_store")
     if config is None:
-        raise RetentionError(f"{endpoints_file} configures no tracker_store (conversations live in memory)")
+        raise RetentionError(TEXTS("no_tracker_store", endpoints_file=endpoints_file))
     store = TrackerStore.create(config, Domain.empty())
     if isinstance(store.inner if isinstance(store, MaskingTrackerStore) else store, InMemoryTrackerStore):
-        raise RetentionError(
-            f"{endpoints_file} keeps conversations in the Rasa server's memory: "
-            "they are gone when it stops, and no staff command can reach them"
-        )
+        raise RetentionError(TEXTS("tracker_store_in_memory", endpoints_file=endpoints_file))
     return store
 
 
@@ -95,9 +93,9 @@ def purge_conversations(store: TrackerStore, older_than: timedelta, now: float |
         # Its Redis copies expire within a day: only the inner store is purged.
         store = store.inner
     if isinstance(store, RedisTrackerStore):
-        raise RetentionError("Redis keeps a conversation for record_exp seconds; set record_exp in the endpoints file")
+        raise RetentionError(TEXTS("purge_redis"))
     if not isinstance(store, SQLTrackerStore):
-        raise RetentionError(f"purging is not supported for {type(store).__name__}")
+        raise RetentionError(TEXTS("purge_unsupported", store_type=type(store).__name__))
     cutoff = (time.time() if now is None else now) - older_than.total_seconds()
     events = _sql_events(store)
     stale = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
@@ -124,7 +122,7 @@ def delete_conversation(store: TrackerStore, sender_id: str) -> int:
     if isinstance(store, RedisTrackerStore):
         redis: Any = store.red
         return int(redis.delete(store.key_prefix + sender_id))
-    raise RetentionError(f"deleting a conversation is not supported for {type(store).__name__}")
+    raise RetentionError(TEXTS("delete_unsupported", store_type=type(store).__name__))
 
 
 def forget_customer(sender_id: str, trackers: TrackerStore, tickets: TicketStore) -> ForgetReport:

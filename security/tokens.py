@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import jwt
 
+from security import TEXTS
+
 ALGORITHM = "HS256"
 # Customer ids become conversation ids and ticket owners: keep them plain.
 _CUSTOMER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}")
@@ -67,7 +69,7 @@ def issue(customer_id: str, secret: str, lifetime_seconds: int = 3600, now: floa
         TokenError: ``customer_id`` is not a valid customer id.
     """
     if not _CUSTOMER_ID.fullmatch(customer_id):
-        raise TokenError("not a valid customer id")
+        raise TokenError(TEXTS("customer_id_invalid", customer_id=customer_id))
     issued = int(time.time() if now is None else now)
     return jwt.encode(
         {"sub": customer_id, "iat": issued, "exp": issued + lifetime_seconds}, secret, algorithm=ALGORITHM

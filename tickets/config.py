@@ -25,7 +25,17 @@ DEFAULT_CONNECT_TIMEOUT = 5
 
 
 class ConfigError(ValueError):
-    """An environment variable of the ticket store has an invalid value."""
+    """An environment variable of the ticket store has an invalid value.
+
+    Attributes:
+        variable: The variable's name.
+        value: Its value as set.
+    """
+
+    def __init__(self, message: str, *, variable: str, value: str) -> None:
+        super().__init__(message)
+        self.variable = variable
+        self.value = value
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> TicketSettings:
     except ValueError:
         timeout = 0
     if timeout <= 0:
-        raise ConfigError(f"TICKETS_DB_CONNECT_TIMEOUT must be a positive integer, got {timeout_text!r}")
+        raise ConfigError(
+            f"TICKETS_DB_CONNECT_TIMEOUT must be a positive integer, got {timeout_text!r}",
+            variable="TICKETS_DB_CONNECT_TIMEOUT",
+            value=timeout_text,
+        )
     database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if database_url.startswith("postgres://"):
         # Hosting platforms hand out this scheme; SQLAlchemy 1.4 rejects it.

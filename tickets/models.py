@@ -72,7 +72,16 @@ class TicketNotFoundError(LookupError):
 
 
 class StoreUnavailableError(RuntimeError):
-    """The database cannot be reached or written to."""
+    """The database cannot be reached or written to.
+
+    Attributes:
+        database: The database URL with the password hidden, when known (for
+            a message to staff).
+    """
+
+    def __init__(self, message: str, database: str | None = None) -> None:
+        super().__init__(message)
+        self.database = database
 
 
 def _require_text(name: str, value: str, limit: int) -> None:

@@ -412,7 +412,9 @@ class SqlTicketStore:
         except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError) as error:
             reason = type(getattr(error, "orig", None) or error).__name__
             logger.warning("ticket database %s unavailable (%s)", self.safe_url, reason)
-            raise StoreUnavailableError(f"ticket database {self.safe_url} is unavailable") from error
+            raise StoreUnavailableError(
+                f"ticket database {self.safe_url} is unavailable", database=self.safe_url
+            ) from error
 
     def _ready_engine(self) -> Engine:
         with self._init_lock:

@@ -8,14 +8,35 @@ import pytest
 import yaml
 from faqtool_helpers import CREDIT_LIMIT_FAQ, HEADER, annual_fee_rows, snapshot, write_csv
 
+from faqtool import importer
+
 ANSWER = "借呗一般不收年费，只按实际借款和天数计息。\n以支付宝页面和借款合同为准。"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["import", "--help"]])
-def test_every_command_has_help(run, args):
+@pytest.mark.parametrize(
+    ("args", "summary"),
+    [
+        (["--help"], "检查 FAQ 表格并导入借呗助手的训练数据，无需手工编辑 YAML。"),
+        (["check", "--help"], "检查 FAQ 输入文件 FILES（CSV 或 YAML），不写入任何内容。"),
+        (["import", "-h"], "检查 FILES，并把其中的每个 FAQ 键写入 DATA_DIR/faq/<key>.yml。"),
+    ],
+)
+def test_every_command_has_help_in_chinese(run, args, summary):
     result = run(*args)
     assert result.exit_code == 0
     assert "Usage:" in result.stdout
+    assert f"  {summary}" in result.stdout.splitlines()
+    assert "显示本帮助并退出。" in result.stdout
+    assert "Show this message" not in result.stdout
+
+
+def test_command_list_and_options_are_described_in_chinese(run):
+    lines = run("--help").stdout.splitlines()
+    assert "  check   检查 FAQ 文件（CSV 或 YAML），不写入任何内容。" in lines
+    assert "  import  检查 FILES，并把其中的 FAQ 写入 DATA_DIR/faq/<key>.yml。" in lines
+    lines = run("import", "--help").stdout.splitlines()
+    assert "  --data-dir DATA_DIR  项目的训练数据目录，FAQ 文件写入 DATA_DIR/faq/（默认：data）。" in lines
+    assert "  --dry-run            只显示将要改动的内容（diff），不写入任何文件。" in lines
 
 
 @pytest.mark.parametrize(
@@ -32,12 +53,37 @@ def test_usage_errors_exit_with_two(project, run, args):
     assert run(*args).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "no_such_file.csv"], "Error: Invalid value for 'FILES...': 找不到文件“no_such_file.csv”"),
+        (["import", "data"], "Error: Invalid value for 'FILES...': “data”是目录，请指定文件"),
+        (
+            ["check", "--data-dir", "no_such_dir", "my_faq.csv"],
+            "Error: Invalid value for '--data-dir': 找不到数据目录“no_such_dir”",
+        ),
+        (
+            ["check", "--data-dir", "my_faq.csv", "my_faq.csv"],
+            "Error: Invalid value for '--data-dir': “my_faq.csv”不是目录",
+        ),
+    ],
+)
+def test_bad_paths_are_usage_errors_that_say_what_is_wrong(project, run, args, expected):
+    write_csv(project / "my_faq.csv", annual_fee_rows())
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == expected
+
+
 def test_valid_csv_passes_check(project, run):
     write_csv(project / "my_faq.csv", annual_fee_rows())
     result = run("check", "my_faq.csv")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "OK: 1 key can be imported (0 warnings)." in result.stdout
+    assert result.stdout.splitlines() == [
+        "my_faq.csv: 已按 UTF-8 编码读取，共 6 条记录",
+        "检查通过：1 个键可以导入（0 个警告）。",
+    ]
 
 
 def test_check_writes_nothing(project, run):
@@ -48,7 +94,7 @@ def test_check_writes_nothing(project, run):
 
 
 def _errors(result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if not line.startswith(("1 error", "2 error", "3 error"))]
+    return [line for line in result.stderr.splitlines() if not line.startswith("共 ")]
 
 
 @pytest.mark.parametrize(
@@ -56,11 +102,11 @@ def _errors(result) -> list[str]:
     [
         (
             [["key", "question"], ["annual_fee", "借呗有年费吗"]],
-            ['my_faq.csv:1: missing column "answer" (or "答案")'],
+            ["my_faq.csv:1: 缺少列“answer”（或“答案”）"],
         ),
         (
             [["答案", "问题"], ["x", "借呗有年费吗"]],
-            ['my_faq.csv:1: missing column "key" (or "键")'],
+            ["my_faq.csv:1: 缺少列“key”（或“键”）"],
         ),
         (
             [HEADER]
@@ -69,65 +115,70 @@ def _errors(result) -> list[str]:
                 for q in ["芝麻分怎么涨", "芝麻分如何提高", "怎么让芝麻分变高", "芝麻分低怎么办", "芝麻分提升方法"]
             ]
             + [["annual_fee", "借呗有年费吗", ""], ["annual_fee", "借呗收不收年费", ""]],
-            ['my_faq.csv:7: empty answer for key "annual_fee"'],
+            ["my_faq.csv:7: 键“annual_fee”没有答案"],
         ),
         (
             [HEADER, ["Annual-Fee", "借呗有年费吗", ANSWER]],
-            [
-                'my_faq.csv:2: invalid key "Annual-Fee" (2-41 characters: lowercase letters, digits and _, '
-                "starting with a letter)"
-            ],
+            ["my_faq.csv:2: 键“Annual-Fee”无效（2–41 个字符：小写字母、数字和 _，以字母开头）"],
         ),
         (
             [HEADER, ["faq/annual_fee", "借呗有年费吗", ANSWER]],
-            ['my_faq.csv:2: invalid key "faq/annual_fee" (write the key without "faq/")'],
+            ["my_faq.csv:2: 键“faq/annual_fee”无效（键前面不要写“faq/”）"],
         ),
         (
             [HEADER, ["a", "借呗有年费吗", ANSWER]],
-            [
-                'my_faq.csv:2: invalid key "a" (2-41 characters: lowercase letters, digits and _, '
-                "starting with a letter)"
-            ],
+            ["my_faq.csv:2: 键“a”无效（2–41 个字符：小写字母、数字和 _，以字母开头）"],
         ),
         (
             [HEADER, ["", "借呗有年费吗", ANSWER]],
-            ["my_faq.csv:2: empty key (fill the key on every row; merged cells keep it only on the first)"],
+            ["my_faq.csv:2: 键为空（每一行都要填键；合并的单元格只在第一行保留键）"],
         ),
         (
             [HEADER, ["annual_fee", "借呗有年费吗", ANSWER], ["fee_rules", "借呗 有年费吗", "另一个答案"]],
-            [
-                'my_faq.csv:3: question "借呗 有年费吗" is given for key "fee_rules" and '
-                'for key "annual_fee" (my_faq.csv:2)'
-            ],
+            ["my_faq.csv:3: 问题“借呗 有年费吗”同时给了键“fee_rules”和键“annual_fee”（my_faq.csv:2）"],
         ),
         (
             [HEADER, ["annual_fee", "借呗有年费吗", ANSWER], ["annual_fee", "借呗收不收年费", "不同的答案"]],
-            [
-                'my_faq.csv:3: conflicting answers for key "annual_fee": '
-                "this answer differs from the one at my_faq.csv:2"
-            ],
+            ["my_faq.csv:3: 键“annual_fee”的答案不一致：这里的答案与 my_faq.csv:2 的不同"],
         ),
         (
             [HEADER, ["annual_fee", "在吗", ANSWER]],
-            ['my_faq.csv:2: question "在吗" is already an example of intent "greet" in data/nlu/conversation.yml:6'],
+            ["my_faq.csv:2: 问题“在吗”已是意图“greet”的训练例句（data/nlu/conversation.yml:6）"],
         ),
         (
             [HEADER, ["annual_fee", "芝麻分700能开借呗吗", ANSWER]],
             [
-                'my_faq.csv:2: question "芝麻分700能开借呗吗" is already an example of intent '
-                '"ask_open_requirements" in data/nlu/conversation.yml:10'
+                "my_faq.csv:2: 问题“芝麻分700能开借呗吗”已是意图“ask_open_requirements”的训练例句"
+                "（data/nlu/conversation.yml:10）"
             ],
         ),
         (
             [HEADER, ["annual_fee", "借呗额度怎么提高", ANSWER]],
-            [
-                'my_faq.csv:2: question "借呗额度怎么提高" is already an example of intent '
-                '"faq/credit_limit" in data/faq/credit_limit.yml:5'
-            ],
+            ["my_faq.csv:2: 问题“借呗额度怎么提高”已是意图“faq/credit_limit”的训练例句（data/faq/credit_limit.yml:5）"],
         ),
         (
             [HEADER + ["buttons"], ["annual_fee", "借呗有年费吗", ANSWER, "转人工/human_handoff"]],
-            ['my_faq.csv:2: button "转人工/human_handoff" is not written as 标题=/payload'],
+            ["my_faq.csv:2: 按钮“转人工/human_handoff”的写法不对，应写成 标题=/payload"],
+        ),
+        (
+            [HEADER + ["buttons"], ["annual_fee", "借呗有年费吗", ANSWER, "=/human_handoff"]],
+            ["my_faq.csv:2: 按钮“=/human_handoff”需要同时有标题和 payload"],
+        ),
+        (
+            [
+                HEADER + ["buttons"],
+                ["annual_fee", "借呗有年费吗", ANSWER, "转人工=/human_handoff"],
+                ["annual_fee", "借呗收不收年费", "", "查看额度=/ask_open_requirements"],
+            ],
+            ["my_faq.csv:3: 键“annual_fee”的按钮不一致：这里的按钮与 my_faq.csv:2 的不同"],
+        ),
+        (
+            [HEADER, ["annual_fee", "借呗\a有年费吗", ANSWER]],
+            ["my_faq.csv:2: 问题中有控制字符（U+0007）"],
+        ),
+        (
+            [["key", "键", "question", "answer"], ["annual_fee", "annual_fee", "借呗有年费吗", ANSWER]],
+            ["my_faq.csv:1: 列“key”（或“键”）出现了两次"],
         ),
     ],
 )
@@ -136,8 +187,58 @@ def test_csv_errors_name_file_row_and_problem(project, run, rows, expected):
     before = snapshot(project / "data")
     result = run("import", "my_faq.csv")
     assert result.exit_code == 1
-    assert [line for line in _errors(result) if "warning:" not in line] == expected
-    assert result.stderr.splitlines()[-1].endswith("nothing was written. Fix the errors above and run again.")
+    assert [line for line in _errors(result) if "警告：" not in line] == expected
+    assert result.stderr.splitlines()[-1].endswith("未写入任何文件。请改正以上错误后重新运行。")
+    assert snapshot(project / "data") == before
+
+
+def test_warnings_name_the_row_and_do_not_block(project, run):
+    rows = [row + [""] for row in annual_fee_rows()]
+    rows[0][3] = "备注"
+    rows += [["annual_fee", "", "", "待定"], ["annual_fee", "借呗 有年费吗", "", ""]]
+    write_csv(project / "my_faq.csv", rows)
+    result = run("check", "my_faq.csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "my_faq.csv:1: 警告：忽略无法识别的列“备注”",
+        "my_faq.csv:8: 警告：键“annual_fee”这一行没有问题、答案或按钮",
+        "my_faq.csv:9: 警告：问题“借呗 有年费吗”与键“annual_fee”的另一条问法重复（my_faq.csv:2），只保留一条",
+    ]
+    assert result.stdout.splitlines()[-1] == "检查通过：1 个键可以导入（3 个警告）。"
+
+
+def test_faq_file_of_another_shape_is_not_merged_into(project, run):
+    faq_file = project / "data" / "faq" / "credit_limit.yml"
+    faq_file.write_text(CREDIT_LIMIT_FAQ + "rules: []\n", encoding="utf-8")
+    write_csv(project / "my_faq.csv", [HEADER, ["credit_limit", "借呗额度可以自己调吗", ""]])
+    result = run("import", "my_faq.csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "data/faq/credit_limit.yml: 无法合并到这个文件：多出了顶层部分：rules",
+        "共 1 个错误、0 个警告，未写入任何文件。请改正以上错误后重新运行。",
+    ]
+
+
+def test_unreadable_data_file_is_skipped_with_a_warning(project, run):
+    (project / "data" / "nlu" / "broken.yml").write_text("nlu: [\n", encoding="utf-8")
+    write_csv(project / "my_faq.csv", annual_fee_rows())
+    result = run("check", "my_faq.csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("data/nlu/broken.yml: 警告：查重时跳过了这个文件：while parsing a flow node")
+
+
+def test_failed_write_says_nothing_was_written(project, run, monkeypatch):
+    def failing_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importer.os, "replace", failing_replace)
+    write_csv(project / "my_faq.csv", annual_fee_rows())
+    before = snapshot(project / "data")
+    result = run("import", "my_faq.csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "无法写入 data/faq/annual_fee.yml：No space left on device（已替换的文件均已还原）；未写入任何文件。"
+    ]
     assert snapshot(project / "data") == before
 
 
@@ -145,7 +246,10 @@ def test_check_reports_errors_with_exit_one(project, run):
     write_csv(project / "my_faq.csv", [HEADER, ["annual_fee", "借呗有年费吗", ""]])
     result = run("check", "my_faq.csv")
     assert result.exit_code == 1
-    assert 'my_faq.csv:2: empty answer for key "annual_fee"' in result.stderr.splitlines()
+    assert result.stderr.splitlines() == [
+        "my_faq.csv:2: 键“annual_fee”没有答案",
+        "共 1 个错误、0 个警告。请改正以上错误后再运行 check。",
+    ]
 
 
 def test_row_numbers_count_spreadsheet_rows_not_text_lines(project, run):
@@ -155,43 +259,42 @@ def test_row_numbers_count_spreadsheet_rows_not_text_lines(project, run):
     write_csv(project / "my_faq.csv", rows)
     result = run("check", "my_faq.csv")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith('my_faq.csv:7: invalid key "BAD"')
+    assert result.stderr.splitlines()[0].startswith("my_faq.csv:7: 键“BAD”无效")
 
 
 def test_fewer_than_five_variants_is_only_a_warning(project, run):
     write_csv(project / "my_faq.csv", annual_fee_rows(3))
     result = run("import", "my_faq.csv")
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [
-        'my_faq.csv:2: warning: key "annual_fee" has only 3 question variants; at least 5 are recommended'
-    ]
+    assert result.stderr.splitlines() == ["my_faq.csv:2: 警告：键“annual_fee”只有 3 种问法，建议至少 5 种"]
     assert (project / "data" / "faq" / "annual_fee.yml").exists()
 
 
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("empty.csv", b"", "empty.csv: file is empty"),
-        ("blank.csv", b"\xef\xbb\xbf \r\n\r\n", "blank.csv: file is empty"),
-        ("empty.yml", b"", "empty.yml: file is empty"),
-        ("header_only.csv", b"key,question,answer\r\n", "header_only.csv:1: no FAQ rows below the header"),
+        ("empty.csv", b"", "empty.csv: 文件是空的"),
+        ("blank.csv", b"\xef\xbb\xbf \r\n\r\n", "blank.csv: 文件是空的"),
+        ("empty.yml", b"", "empty.yml: 文件是空的"),
+        ("header_only.csv", b"key,question,answer\r\n", "header_only.csv:1: 表头下面没有 FAQ 数据行"),
         (
             "binary.csv",
             b"key,question,answer\n\xff\xfa\x80\n",
-            "binary.csv: cannot decode file: it is neither UTF-8 nor GBK/GB18030 text",
+            "binary.csv: 无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030 文本",
         ),
         (
             "utf16.csv",
             "key,question,answer\n".encode("utf-16"),
-            'utf16.csv: file is UTF-16 (Excel "Unicode text"); '
-            'save it as "CSV UTF-8" or "CSV (comma delimited)" instead',
+            "utf16.csv: 文件是 UTF-16 编码（Excel 的“Unicode 文本”），请改存为“CSV UTF-8”或“CSV（逗号分隔）”",
         ),
         (
             "faq.xlsx",
             b"PK\x03\x04",
-            "faq.xlsx: unknown file extension .xlsx: expected .csv, .yml or .yaml (save the spreadsheet as CSV)",
+            "faq.xlsx: 不支持的文件扩展名 .xlsx：应为 .csv、.yml 或 .yaml（请先把表格另存为 CSV）",
         ),
-        ("faq.txt", b"key,question,answer\n", "faq.txt: unknown file extension .txt: expected .csv, .yml or .yaml"),
+        ("faq.txt", b"key,question,answer\n", "faq.txt: 不支持的文件扩展名 .txt：应为 .csv、.yml 或 .yaml"),
+        ("faq", b"key,question,answer\n", "faq: 文件没有扩展名：应为 .csv、.yml 或 .yaml"),
+        ("nul.csv", b"key,question,answer\nannual_fee,\x00,x\n", "nul.csv:2: 无法解析 CSV：line contains NUL"),
     ],
 )
 def test_unreadable_files_are_errors(project, run, name, content, expected):
@@ -207,18 +310,46 @@ def test_unreadable_files_are_errors(project, run, name, content, expected):
         (
             "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: 不收\n"
             "- key: fee_rules\n  questions:\n  - 借呗收不收年费\n",
-            'faq.yml:4: item 2: empty answer for key "fee_rules"',
+            "faq.yml:4: 第 2 项：键“fee_rules”没有答案",
         ),
         (
             "- key: annual_fee\n  question: [借呗有年费吗]\n",
-            'faq.yml:2: item 1: unknown field "question" (expected key, questions, answer, buttons)',
+            "faq.yml:2: 第 1 项：未知字段“question”（可用字段：key、questions、answer、buttons）",
         ),
         (
             "- key: annual_fee\n  questions: [借呗有年费吗, 95188]\n  answer: x\n",
-            "faq.yml:2: item 1: question 95188 is not text; put it in quotes",
+            "faq.yml:2: 第 1 项：问题 95188 不是文本，请加上引号",
         ),
-        ("key: annual_fee\n", "faq.yml:1: expected a list of FAQ items (- key: ..., questions: [...], answer: ...)"),
-        ("- key: [unclosed\n", "faq.yml:2: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+        ("key: annual_fee\n", "faq.yml:1: 应为 FAQ 条目的列表（- key: ..., questions: [...], answer: ...）"),
+        ("- key: [unclosed\n", "faq.yml:2: YAML 格式有误：expected ',' or ']', but got '<stream end>'"),
+        ("- 只是一句话\n", "faq.yml:1: 第 1 项：条目应为包含 key、questions 和 answer 的映射"),
+        ("- questions: [借呗有年费吗]\n  answer: 不收\n", "faq.yml:1: 第 1 项：键为空"),
+        ("- key: 123\n", "faq.yml:1: 第 1 项：键必须是文本，现在是 123"),
+        (
+            "- key: annual_fee\n  questions:\n  - |\n    两行\n    问题\n  answer: x\n",
+            "faq.yml:3: 第 1 项：一个问题只能占一行；不同问法请分开列出",
+        ),
+        (
+            "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: 100\n",
+            "faq.yml:1: 第 1 项：答案必须是文本，现在是 100，请加上引号",
+        ),
+        (
+            "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: x\n  buttons: 转人工\n",
+            "faq.yml:4: 第 1 项：buttons 必须是列表，每一项含 title 和 payload",
+        ),
+        (
+            "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: x\n  buttons: [{title: 转人工}]\n",
+            "faq.yml:4: 第 1 项：按钮 {'title': '转人工'} 必须恰好含 title 和 payload 两项",
+        ),
+        (
+            "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: x\n  buttons: [{title: 转人工, payload: 1}]\n",
+            "faq.yml:4: 第 1 项：按钮 {'title': '转人工', 'payload': 1}：title 和 payload 都必须是文本",
+        ),
+        (
+            "- key: annual_fee\n  questions: [借呗有年费吗]\n  answer: x\n  buttons: [{title: ' ', payload: /x}]\n",
+            "faq.yml:4: 第 1 项：按钮 {'title': ' ', 'payload': '/x'} 需要同时有标题和 payload",
+        ),
+        ("- key: annual_fee\n  answer: x\n", "faq.yml:1: 第 1 项：新键“annual_fee”没有问题"),
     ],
 )
 def test_yaml_errors_name_line_and_item(project, run, content, expected):
@@ -234,7 +365,7 @@ def test_spreadsheet_encodings_import_the_same_file(project, run, encoding):
     result = run("import", "my_faq.csv")
     assert result.exit_code == 0, result.output
     shown = "UTF-8" if encoding.startswith("utf") else "GBK/GB18030"
-    assert f"my_faq.csv: read as {shown}, 6 records" in result.stdout.splitlines()
+    assert f"my_faq.csv: 已按 {shown} 编码读取，共 6 条记录" in result.stdout.splitlines()
     data = yaml.safe_load((project / "data" / "faq" / "annual_fee.yml").read_text(encoding="utf-8"))
     assert data["nlu"][0]["examples"].splitlines()[0] == "- 借呗有年费吗"
     assert data["responses"]["utter_faq/annual_fee"][0]["text"] == ANSWER
@@ -279,9 +410,9 @@ def test_new_key_file_has_the_project_layout(project, run):
         "      payload: /ask_open_requirements\n"
     )
     assert result.stdout.splitlines()[1:] == [
-        "added key annual_fee (data/faq/annual_fee.yml): 6 examples",
-        "Summary: 1 key added, 0 keys updated, 6 examples added.",
-        "Next: run `make train`, then try the new questions with `make shell`.",
+        "新增键 annual_fee（data/faq/annual_fee.yml）：6 条问法",
+        "汇总：新增 1 个键，更新 0 个键，共新增 6 条问法。",
+        "下一步：运行 `make train`，再用 `make shell` 试问新问题。",
     ]
 
 
@@ -323,8 +454,12 @@ def test_dry_run_prints_diff_and_writes_nothing(project, run):
     assert "+++ b/data/faq/annual_fee.yml" in lines
     assert "--- a/data/faq/credit_limit.yml" in lines
     assert "+    - 借呗额度可以自己调吗" in lines
-    assert "Summary: 1 key would be added, 1 key would be updated, 7 examples would be added." in lines
-    assert lines[-1] == "Dry run: nothing was written."
+    assert lines[-4:] == [
+        "新增键 annual_fee（data/faq/annual_fee.yml）：6 条问法",
+        "更新键 credit_limit（data/faq/credit_limit.yml）：新增 1 条问法",
+        "汇总：将新增 1 个键，将更新 1 个键，共将新增 7 条问法。",
+        "预演：未写入任何文件。",
+    ]
 
 
 def test_merge_adds_new_examples_after_existing_and_keeps_answer(project, run):
@@ -339,7 +474,7 @@ def test_merge_adds_new_examples_after_existing_and_keeps_answer(project, run):
         "    - 为什么借呗额度变少了\n",
         "    - 为什么借呗额度变少了\n    - 借呗额度可以自己调吗\n    - 借呗额度多久涨一次\n",
     )
-    assert "updated key credit_limit (data/faq/credit_limit.yml): 2 examples added" in result.stdout.splitlines()
+    assert "更新键 credit_limit（data/faq/credit_limit.yml）：新增 2 条问法" in result.stdout.splitlines()
 
 
 def test_merge_replaces_answer_when_given_and_keeps_buttons(project, run):
@@ -352,7 +487,7 @@ def test_merge_replaces_answer_when_given_and_keeps_buttons(project, run):
     assert data["responses"]["utter_faq/credit_limit"] == [
         {"text": "新的答案。\n以支付宝页面为准。", "buttons": [{"title": "转人工", "payload": "/human_handoff"}]}
     ]
-    assert "updated key credit_limit (data/faq/credit_limit.yml): 1 example added, answer replaced" in result.stdout
+    assert "更新键 credit_limit（data/faq/credit_limit.yml）：新增 1 条问法，替换答案" in result.stdout.splitlines()
 
 
 def test_importing_known_questions_changes_nothing(project, run):
@@ -360,7 +495,10 @@ def test_importing_known_questions_changes_nothing(project, run):
     before = snapshot(project / "data")
     result = run("import", "my_faq.csv")
     assert result.exit_code == 0
-    assert "unchanged key credit_limit: nothing new" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[1:] == [
+        "键 credit_limit 未改动：没有新内容",
+        "汇总：新增 0 个键，更新 0 个键，共新增 0 条问法。",
+    ]
     assert snapshot(project / "data") == before
 
 
@@ -393,7 +531,7 @@ def test_same_key_across_files_is_combined(project, run):
     write_csv(project / "b.csv", [HEADER] + rows[4:])
     result = run("import", "a.csv", "b.csv")
     assert result.exit_code == 0, result.output
-    assert "added key annual_fee (data/faq/annual_fee.yml): 6 examples" in result.stdout.splitlines()
+    assert "新增键 annual_fee（data/faq/annual_fee.yml）：6 条问法" in result.stdout.splitlines()
 
 
 def test_key_defined_outside_its_faq_file_is_an_error(project, run):
@@ -404,8 +542,7 @@ def test_key_defined_outside_its_faq_file_is_an_error(project, run):
     result = run("check", "my_faq.csv")
     assert result.exit_code == 1
     assert (
-        'my_faq.csv:2: key "annual_fee" is already defined in data/nlu/extra.yml; '
-        "faqtool only manages data/faq/annual_fee.yml"
+        "my_faq.csv:2: 键“annual_fee”已在 data/nlu/extra.yml 中定义；faqtool 只管理 data/faq/annual_fee.yml"
     ) in result.stderr.splitlines()
 
 

@@ -108,30 +108,42 @@ def test_emitting_twice_gives_identical_text():
     ],
 )
 def test_text_that_would_not_round_trip_is_refused(document):
-    with pytest.raises(FaqFileError, match="cannot be written safely"):
+    with pytest.raises(FaqFileError) as raised:
         emit_document(document)
+    assert str(raised.value).startswith(f"faq/{document.key} 无法安全写入：")
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("nlu: [\n", "invalid YAML"),
-        ('version: "3.1"\nrules: []\n', "unexpected top-level section"),
-        ('version: "3.1"\nnlu:\n- intent: faq/other\n  examples: |\n    - 问\n', "exactly one item: intent faq/k"),
+        ('version: "3.1"\nrules: []\nstories: []\n', "多出了顶层部分：rules、stories"),
+        (
+            'version: "3.1"\nnlu:\n- intent: faq/other\n  examples: |\n    - 问\n',
+            "nlu 必须只有一项：意图 faq/k 及其 examples",
+        ),
         (
             "nlu:\n- intent: faq/k\n  examples: |\n    - 问\n"
             "responses:\n  utter_faq/k:\n  - text: 答\n    image: x.png\n",
-            "a text and optional buttons only",
+            "utter_faq/k 的每个变体只能含 text 和可选的 buttons",
         ),
         (
             "nlu:\n- intent: faq/k\n  examples: |\n    问题没有横线\nresponses:\n  utter_faq/k:\n  - text: 答\n",
-            "does not start with '- '",
+            "faq/k 的例句行 '问题没有横线' 不是以“- ”开头",
         ),
+        ("- 不是映射\n", "应为包含 version、nlu 和 responses 的映射"),
+        ("nlu:\n- intent: faq/k\n  examples: |\n    - 问\nresponses: {}\n", "responses 必须只含 utter_faq/k"),
     ],
 )
 def test_files_of_another_shape_are_rejected(text, message):
-    with pytest.raises(FaqFileError, match=message):
+    with pytest.raises(FaqFileError) as raised:
         parse_document(text, "k")
+    assert str(raised.value) == message
+
+
+def test_invalid_yaml_is_rejected_with_the_parsers_reason():
+    with pytest.raises(FaqFileError) as raised:
+        parse_document("nlu: [\n", "k")
+    assert str(raised.value).startswith("YAML 格式有误：while parsing a flow node")
 
 
 def test_hand_written_file_with_comments_is_read():

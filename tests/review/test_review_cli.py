@@ -65,7 +65,8 @@ def test_unanswered_questions_are_listed_grouped_with_counts_and_masked(endpoint
     result = run("unanswered", "--since", "7d", "--endpoints", str(endpoints))
 
     assert result.exit_code == 0, result.output
-    assert "没答好的问题 4 条" in result.stdout
+    assert result.stderr == f"正在读取 {endpoints} 的对话记录（最近 7 天）……\n共 5 个对话。\n"
+    assert result.stdout.startswith("没答好的问题 4 条（没听懂 2 条、答后转人工 1 条、猜您想问 1 条），归成 2 组：\n")
     first, second = (line for line in result.stdout.splitlines() if " 次  [" in line)
     assert first.startswith("   3 次") and "答后转人工" in first and "没听懂" in first
     assert "示例对话 conv-annual-fee-1" in first
@@ -119,6 +120,8 @@ def test_the_report_holds_a_chart_for_each_figure(endpoints, tmp_path, monkeypat
     for chart in ("conversations-per-day", "turns-per-day", "labels", "miss-rates", "diagnoses", "appeals"):
         assert f'id="{chart}"' in page
     assert "<script" not in page and "http" not in page  # self-contained
+    assert "<tr><td>统计范围</td><td>最近 30 天</td></tr>" in page
+    assert result.stdout == f"报告已写到 {out}\n"
     assert "13812345678" not in page
 
 
@@ -131,7 +134,8 @@ def test_the_report_holds_a_chart_for_each_figure(endpoints, tmp_path, monkeypat
 )
 def test_a_bad_period_is_refused_in_words(args, message):
     result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 2 and message in result.output
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].endswith(f"{message}，请写成天数或小时数，例如 7d 或 24h。")
 
 
 def test_conversations_in_memory_cannot_be_read_and_it_says_why(tmp_path):
@@ -139,4 +143,23 @@ def test_conversations_in_memory_cannot_be_read_and_it_says_why(tmp_path):
     memory.write_text("tracker_store:\n  type: InMemoryTrackerStore\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["unanswered", "--endpoints", str(memory)])
     assert result.exit_code == 2
-    assert "读不到对话记录" in result.output and "memory" in result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"错误：读不到对话记录：{memory} 把对话保存在 Rasa 服务器的内存里：服务器一停对话就没了，后台命令也访问不到"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "help_text"),
+    [
+        ([], "找出助手没答好的问题，并生成运营报告。"),
+        (["unanswered"], "列出助手没答好的问题：相似的归为一组，问得最多的排在前面。"),
+        (["report"], "生成一页 HTML 运营报告：对话量、问题类型、没答好的比例、诊断、申诉和人工转接。"),
+    ],
+)
+def test_every_command_explains_itself_in_chinese(args, help_text):
+    result = CliRunner().invoke(cli, [*args, "--help"])
+
+    assert result.exit_code == 0
+    assert help_text in result.stdout
+    assert "--help  " in result.stdout and "显示本帮助并退出。" in result.stdout
+    assert "Show this message" not in result.stdout

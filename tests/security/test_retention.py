@@ -158,8 +158,7 @@ def test_the_forget_command_says_what_it_removed(trackers, databases):
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "forgot cust-9: 2 conversation events deleted, 1 tickets erased (number and status kept), "
-        "0 handoff requests deleted"
+        "已删除 cust-9 的数据：对话事件 2 条，申诉单 1 份已抹去个人信息（保留单号和状态），人工转接登记 0 条。"
     )
 
 
@@ -168,7 +167,7 @@ def test_the_purge_command_reports_the_count(trackers):
 
     result = CliRunner().invoke(cli, ["purge", "--days", "365", "--endpoints", "endpoints.postgres.yml"])
 
-    assert (result.exit_code, result.output.strip()) == (0, "deleted 1 conversations idle for more than 365 days")
+    assert (result.exit_code, result.output.strip()) == (0, "已删除 1 个超过 365 天没有活动的对话。")
 
 
 def test_in_memory_conversations_cannot_be_reached_and_the_command_says_why(monkeypatch):
@@ -178,11 +177,14 @@ def test_in_memory_conversations_cannot_be_reached_and_the_command_says_why(monk
     result = CliRunner().invoke(cli, ["purge", "--days", "30", "--endpoints", "endpoints.yml"])
 
     assert result.exit_code == 2
-    assert "keeps conversations in the Rasa server's memory" in result.output
+    assert result.stderr == (
+        "错误：endpoints.yml 把对话保存在 Rasa 服务器的内存里：服务器一停对话就没了，后台命令也访问不到\n"
+    )
 
 
 def test_forget_asks_before_deleting(trackers):
     result = CliRunner().invoke(cli, ["forget", "cust-1", "--endpoints", "endpoints.postgres.yml"], input="n\n")
 
     assert result.exit_code == 1
-    assert "Aborted" in result.output
+    assert result.stdout == "确定删除 cust-1 的对话、申诉单里的个人信息和人工转接登记吗？ [y/N]: n\n"
+    assert result.stderr == "已取消，没有删除任何数据。\n"

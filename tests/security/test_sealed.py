@@ -45,7 +45,7 @@ def test_the_key_comes_from_the_environment(monkeypatch):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("", "JIEBEI_FIELD_KEY is not set"), ("short", "at least 32 characters"), ("x" * 44, "not a Fernet key")],
+    [("", "JIEBEI_FIELD_KEY 未设置"), ("short", "JIEBEI_FIELD_KEY 至少要 32 个字符"), ("x" * 44, "not a Fernet key")],
 )
 def test_a_missing_or_bad_key_is_a_clear_error(monkeypatch, value, message):
     monkeypatch.setenv("JIEBEI_FIELD_KEY", value)

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from tickets.cli import cli
-from tickets.models import AppealForm, TicketStatus
+from tickets.migrate import head_revision
+from tickets.models import AppealForm, StoreUnavailableError, TicketStatus
 from tickets.store import InMemoryTicketStore, SqlTicketStore
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -39,13 +40,13 @@ def store() -> InMemoryTicketStore:
     return store
 
 
-def run(store, *args: str):
+def run(store, *args: str, env: dict[str, str] | None = None):
     # Click 8.2+ keeps stderr apart from stdout; older Click needs mix_stderr.
     try:
         runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
     except TypeError:
         runner = CliRunner()
-    return runner.invoke(cli, list(args), obj=lambda: store)
+    return runner.invoke(cli, list(args), obj=lambda: store, env=env)
 
 
 def test_list_shows_every_ticket_newest_first(store):
@@ -68,28 +69,66 @@ def test_list_filters_by_status(store):
 def test_list_with_bad_status_exits_2_naming_allowed_values(store):
     result = run(store, "list", "--status", "closed")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: unknown status 'closed'; allowed: submitted, in_review, resolved\n")
+    assert result.stderr == (
+        "错误：没有“closed”这个状态，可用的状态：submitted（待受理）、in_review（复核中）、resolved（已处理）。\n"
+    )
     assert result.stdout == ""
+
+
+def test_list_without_tickets_says_so_on_stderr():
+    result = run(InMemoryTicketStore(), "list")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "没有申诉单。\n")
+
+
+def test_list_without_tickets_of_a_status_names_it(store):
+    result = run(store, "list", "--status", "resolved")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "没有状态为 resolved（已处理）的申诉单。\n")
 
 
 def test_show_masks_the_phone_number(store):
     result = run(store, "show", "jb222222")
     assert result.exit_code == 0
-    assert "phone:       138****1234" in result.stdout.splitlines()
+    assert "联系手机：138****1234" in result.stdout.splitlines()
     assert "13812341234" not in result.stdout
-    assert "description: 没有逾期" in result.stdout.splitlines()
+    assert "问题描述：没有逾期" in result.stdout.splitlines()
+
+
+def test_show_lists_every_field_with_chinese_labels(store):
+    store.set_status("JB333333", TicketStatus.IN_REVIEW)
+    result = run(store, "show", "JB333333")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "申诉单号：JB333333",
+        "处理状态：in_review（复核中）",
+        "会话编号：conv-2",
+        "提交时间：2024-05-01 08:30 UTC",
+        "更新时间：2024-05-01 08:30 UTC",
+        "申诉事项：风控",
+        "问题描述：额度被关",
+        "联系手机：（无）",
+        "同意联系：否",
+        "诊断摘要：（无）",
+        "处理结果：（无）",
+    ]
+
+
+def test_show_labels_have_one_width_so_values_line_up(store):
+    result = run(store, "show", "JB222222")
+    labels = [line.split("：", 1)[0] for line in result.stdout.splitlines()]
+    assert {len(label) for label in labels} == {4}
+    assert "同意联系：是" in result.stdout.splitlines()
 
 
 def test_show_unknown_ticket_exits_1_naming_it(store):
     result = run(store, "show", "jb999999")
     assert result.exit_code == 1
-    assert result.stderr == "Error: ticket JB999999 not found\n"
+    assert result.stderr == "错误：找不到申诉单 JB999999。\n"
 
 
 def test_set_status_changes_status_and_note(store):
     result = run(store, "set-status", "JB222222", "resolved", "--note", "记录已更正")
     assert result.exit_code == 0
-    assert result.stdout == "JB222222 is now resolved\n"
+    assert result.stdout == "申诉单 JB222222 的状态已改为 resolved（已处理）。\n"
     ticket = store.get_ticket_for_staff("JB222222")
     assert (ticket.status, ticket.resolution_note) == (TicketStatus.RESOLVED, "记录已更正")
 
@@ -97,14 +136,16 @@ def test_set_status_changes_status_and_note(store):
 def test_set_status_with_bad_status_exits_2_and_changes_nothing(store):
     result = run(store, "set-status", "JB222222", "done", "--note", "x")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: unknown status 'done'; allowed: submitted, in_review, resolved\n")
+    assert result.stderr == (
+        "错误：没有“done”这个状态，可用的状态：submitted（待受理）、in_review（复核中）、resolved（已处理）。\n"
+    )
     assert store.get_ticket_for_staff("JB222222").status is TicketStatus.SUBMITTED
 
 
 def test_set_status_of_unknown_ticket_exits_1_naming_it(store):
     result = run(store, "set-status", "JB999999", "resolved", "--note", "x")
     assert result.exit_code == 1
-    assert result.stderr == "Error: ticket JB999999 not found\n"
+    assert result.stderr == "错误：找不到申诉单 JB999999。\n"
 
 
 def test_handoffs_lists_requests(store):
@@ -114,26 +155,84 @@ def test_handoffs_lists_requests(store):
     assert result.stdout == f"{handoff.reference}\t2024-05-01 08:30 UTC\tconv-1\tJB222222\t要求人工客服\n"
 
 
+def test_handoffs_without_requests_says_so_on_stderr(store):
+    result = run(store, "handoffs")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "没有人工转接登记。\n")
+
+
 def test_unavailable_database_exits_3(closed_port):
     down = SqlTicketStore(f"postgresql+psycopg2://u@127.0.0.1:{closed_port}/t", connect_timeout=2)
     result = run(down, "list")
     assert result.exit_code == 3
     assert result.stderr == (
-        f"Error: ticket database postgresql+psycopg2://u@127.0.0.1:{closed_port}/t" " is unavailable\n"
+        f"错误：工单数据库 postgresql+psycopg2://u@127.0.0.1:{closed_port}/t 暂时无法连接，请稍后再试。\n"
     )
+
+
+def test_unavailable_store_that_names_no_database_exits_3():
+    class Down(InMemoryTicketStore):
+        def list_handoffs(self):
+            raise StoreUnavailableError("down")
+
+    result = run(Down(), "handoffs")
+    assert (result.exit_code, result.stderr) == (3, "错误：工单数据库暂时无法连接，请稍后再试。\n")
 
 
 def test_flush_outbox_needs_a_store_with_an_outbox(store):
     result = run(store, "flush-outbox")
     assert result.exit_code == 2
-    assert result.stderr == "Error: this store has no outbox\n"
+    assert result.stderr == "错误：当前的工单数据库没有暂存队列，无需提交。\n"
 
 
-@pytest.mark.parametrize("command", ["list", "show", "set-status", "handoffs", "flush-outbox"])
-def test_every_command_has_help(command):
-    result = CliRunner().invoke(cli, [command, "--help"])
+@pytest.mark.parametrize(
+    ("command", "description"),
+    [
+        ("list", "列出申诉单，最新的在前。每行依次为：单号、状态、提交时间（UTC）、会话编号、申诉事项，以制表符分隔。"),
+        ("show", "显示申诉单 NUMBER 的全部信息（手机号部分隐藏）。"),
+        (
+            "set-status",
+            "把申诉单 NUMBER 的状态改为 STATUS：submitted（待受理）、in_review（复核中）或 resolved（已处理）。",
+        ),
+        (
+            "handoffs",
+            "列出客户的人工转接登记，最新的在前。"
+            "每行依次为：登记号、登记时间（UTC）、会话编号、相关申诉单、咨询要点，以制表符分隔。",
+        ),
+        ("flush-outbox", "把数据库无法连接期间暂存在本机的申诉提交到数据库。"),
+        ("migrate", "创建或升级 DATABASE_URL 所指工单数据库的表（部署时在启动时运行一次）。"),
+    ],
+)
+def test_every_command_has_chinese_help(command, description):
+    # Wide enough that click wraps no line of the help.
+    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
     assert result.exit_code == 0
     assert result.output.startswith("Usage: ")
+    assert f"  {description}\n" in result.output
+    assert "  --help" in result.output and "显示本帮助并退出。" in result.output
+    assert "Show this message" not in result.output
+
+
+def test_group_help_lists_commands_in_chinese():
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "  查看和处理借呗助手的申诉单与人工转接登记。\n" in result.output
+    assert "  退出码：1 申诉单不存在或环境变量有误，2 参数或状态有误，3 数据库无法连接。\n" in result.output
+    assert "  set-status    修改申诉单的状态。\n" in result.output
+    assert "Show this message" not in result.output
+
+
+def test_migrate_creates_the_tables_and_names_the_revision(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'tickets.db'}", "TICKETS_DB_CONNECT_TIMEOUT": "5"}
+    result = run(None, "migrate", env=env)
+    assert (result.exit_code, result.stdout) == (0, f"工单数据库的表已是最新版本（{head_revision()}）。\n")
+
+
+def test_migrate_with_a_bad_connect_timeout_exits_1_naming_the_variable(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'tickets.db'}", "TICKETS_DB_CONNECT_TIMEOUT": "soon"}
+    result = run(None, "migrate", env=env)
+    assert result.exit_code == 1
+    assert result.stderr == "错误：环境变量 TICKETS_DB_CONNECT_TIMEOUT 应为正整数，现在是“soon”。\n"
+    assert not (tmp_path / "tickets.db").exists()
 
 
 def test_module_entry_point_reads_database_url(tmp_path):
@@ -151,7 +250,7 @@ def test_module_entry_point_reads_database_url(tmp_path):
         timeout=120,
         check=False,
     )
-    assert (shown.returncode, shown.stderr) == (1, "Error: ticket JB234567 not found\n")
+    assert (shown.returncode, shown.stderr) == (1, "错误：找不到申诉单 JB234567。\n")
     assert (tmp_path / "tickets.db").exists()
 
 
@@ -162,5 +261,5 @@ def test_flush_outbox_files_queued_appeals(tmp_path):
     outbox.put(AppealForm(sender_id="conv-1", description="x", contested_text="y"), "k")
     inner = InMemoryTicketStore()
     result = run(OutboxTicketStore(inner, outbox), "flush-outbox")
-    assert (result.exit_code, result.stdout) == (0, "filed 1, still queued 0, rejected 0\n")
+    assert (result.exit_code, result.stdout) == (0, "已提交 1 份暂存的申诉，仍在排队 0 份，无法读取而移出 0 份。\n")
     assert [t.sender_id for t in inner.list_all_tickets()] == ["conv-1"]

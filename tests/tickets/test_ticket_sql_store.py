@@ -118,3 +118,4 @@ def test_unreachable_postgresql_is_reported_unavailable_without_password(closed_
     assert str(caught.value) == (
         f"ticket database postgresql+psycopg2://staff:***@127.0.0.1:{closed_port}/tickets" " is unavailable"
     )
+    assert caught.value.database == f"postgresql+psycopg2://staff:***@127.0.0.1:{closed_port}/tickets"

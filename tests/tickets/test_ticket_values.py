@@ -170,5 +170,6 @@ def test_settings_read_the_environment():
 
 @pytest.mark.parametrize("timeout", ["0", "-1", "soon"])
 def test_bad_connect_timeout_is_a_config_error(timeout):
-    with pytest.raises(ConfigError, match="TICKETS_DB_CONNECT_TIMEOUT must be a positive integer"):
+    with pytest.raises(ConfigError, match="TICKETS_DB_CONNECT_TIMEOUT must be a positive integer") as caught:
         load_settings({"TICKETS_DB_CONNECT_TIMEOUT": timeout})
+    assert (caught.value.variable, caught.value.value) == ("TICKETS_DB_CONNECT_TIMEOUT", timeout)

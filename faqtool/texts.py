@@ -1,0 +1,12 @@
+"""The staff-facing text of faqtool, kept in ``texts.yml`` beside this module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stafftext import Texts
+
+TEXTS = Texts(Path(__file__).with_name("texts.yml"))
+
+# Joins names listed inside a text (fields, files): the Chinese enumeration comma.
+LIST_SEPARATOR = "、"
