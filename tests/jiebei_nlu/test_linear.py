@@ -153,3 +153,22 @@ def test_training_needs_two_labels_and_one_label_per_example() -> None:
         LinearModel.train([_example("你好"), _example("在吗")], ["greet", "greet"], Settings())
     with pytest.raises(ValueError, match="2 examples but 1 labels"):
         LinearModel.train([_example("你好"), _example("在吗")], ["greet"], Settings())
+
+
+def test_the_solver_finds_the_regression_scikit_learn_finds() -> None:
+    # fit_softmax minimises scikit-learn's LogisticRegression objective (summed
+    # cross-entropy + |W|^2 / 2C, intercepts free) with the dense block apart:
+    # on the same features both reach the same probabilities.
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(len(TRAINING), 4))
+    examples = [_example(text, vector) for (text, _), vector in zip(TRAINING, vectors, strict=True)]
+    labels = [label for _, label in TRAINING]
+    settings = Settings(regularization=3.0)
+    model = LinearModel.train(examples, labels, settings)
+    sparse, dense = model._sparse_features(examples), model._dense_features(examples)
+    reference = LogisticRegression(C=3.0, tol=1e-8, max_iter=10_000).fit(np.hstack([sparse.toarray(), dense]), labels)
+
+    assert model.labels == list(reference.classes_)
+    assert np.abs(model.predict(examples) - reference.predict_proba(np.hstack([sparse.toarray(), dense]))).max() < 1e-3
