@@ -36,6 +36,9 @@ _PASSWORD = re.compile(r"((?:支付|登录|交易)?密码\s*(?:是|为|:|：)\s*
 _SEP = r"[\s\-()]*"
 _MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?\(?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)")
 _DIGIT = re.compile(r"\d")
+# Every pattern needs a digit, or 密码 (a password may be letters only): a text
+# with neither, which is most of them, is returned as it is.
+_MAY_HOLD_DATA = re.compile(r"[0-9０-９]|密码")
 
 
 class SensitiveKind(str, Enum):
@@ -92,10 +95,14 @@ def _mask(
     text: str, patterns: tuple[tuple[SensitiveKind, re.Pattern[str], Callable[[re.Match[str]], str]], ...]
 ) -> ScrubbedText:
     found: set[SensitiveKind] = set()
+    if not _MAY_HOLD_DATA.search(text):
+        return ScrubbedText(text=text, found=frozenset())
     folded = text.translate(_FULL_WIDTH)
     chars = list(text)
     for kind, pattern, replace in patterns:
+        matched = False
         for match in pattern.finditer(folded):
+            matched = True
             start, end = match.span()
             # Characters the mask keeps stay as typed (full-width or not).
             chars[start:end] = [
@@ -103,7 +110,8 @@ def _mask(
                 for kept, folded_char, new in zip(chars[start:end], match.group(0), replace(match), strict=False)
             ]
             found.add(kind)
-        folded = "".join(chars).translate(_FULL_WIDTH)
+        if matched:
+            folded = "".join(chars).translate(_FULL_WIDTH)
     return ScrubbedText(text="".join(chars), found=frozenset(found))
 
 
