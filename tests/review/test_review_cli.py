@@ -146,20 +146,3 @@ def test_conversations_in_memory_cannot_be_read_and_it_says_why(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         f"错误：读不到对话记录：{memory} 把对话保存在 Rasa 服务器的内存里：服务器一停对话就没了，后台命令也访问不到"
     )
-
-
-@pytest.mark.parametrize(
-    ("args", "help_text"),
-    [
-        ([], "找出助手没答好的问题，并生成运营报告。"),
-        (["unanswered"], "列出助手没答好的问题：相似的归为一组，问得最多的排在前面。"),
-        (["report"], "生成一页 HTML 运营报告：对话量、问题类型、没答好的比例、诊断、申诉和人工转接。"),
-    ],
-)
-def test_every_command_explains_itself_in_chinese(args, help_text):
-    result = CliRunner().invoke(cli, [*args, "--help"])
-
-    assert result.exit_code == 0
-    assert help_text in result.stdout
-    assert "--help  " in result.stdout and "显示本帮助并退出。" in result.stdout
-    assert "Show this message" not in result.stdout

@@ -18,24 +18,6 @@ from tickets import StoreUnavailableError
 SECRET = "s" * 40
 
 
-@pytest.mark.parametrize(
-    ("args", "help_text"),
-    [
-        ([], "按客户要求或在保存期满后删除客户数据；签发试用的客户令牌。"),
-        (["forget"], "删除 CUSTOMER_ID 这位客户的全部数据（对话、申诉单里的个人信息、人工转接登记）。"),
-        (["purge"], "删除超过 --days 天没有活动的对话。"),
-        (["issue-token"], "打印一个用 JIEBEI_CHAT_JWT_SECRET 签名的客户令牌（用于试用 jwt 模式）。"),
-    ],
-)
-def test_every_command_explains_itself_in_chinese(args, help_text):
-    result = CliRunner().invoke(cli, [*args, "--help"])
-
-    assert result.exit_code == 0
-    assert help_text in result.stdout
-    assert "--help  " in result.stdout and "显示本帮助并退出。" in result.stdout
-    assert "Show this message" not in result.stdout
-
-
 def test_a_token_is_issued_for_the_customer(monkeypatch):
     monkeypatch.setenv("JIEBEI_CHAT_JWT_SECRET", SECRET)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import pytest
 
 from stafftext import Texts
@@ -75,3 +76,34 @@ def test_every_text_is_written_in_chinese(catalogue: Path) -> None:
 def test_a_placeholder_may_be_called_key(tmp_path: Path) -> None:
     texts = _catalogue(tmp_path, 'unknown_key: "没有“{key}”这个键。"\n')
     assert texts("unknown_key", key="hotline") == "没有“hotline”这个键。"
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    from faqtool.cli import cli as faqtool_cli
+    from review.cli import cli as review_cli
+    from security.cli import cli as security_cli
+    from tickets.cli import cli as tickets_cli
+
+    found = []
+    for tool, group in [
+        ("faqtool", faqtool_cli),
+        ("review", review_cli),
+        ("security", security_cli),
+        ("tickets", tickets_cli),
+    ]:
+        found.append((tool, group))
+        assert isinstance(group, click.Group)
+        found.extend((f"{tool} {name}", command) for name, command in sorted(group.commands.items()))
+    return found
+
+
+@pytest.mark.parametrize(("path", "command"), _commands(), ids=[path for path, _ in _commands()])
+def test_every_staff_command_and_option_is_explained_in_chinese(path: str, command: click.Command) -> None:
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    context = click.Context(command, info_name=path)
+    assert chinese.search(command.help or ""), "the command's help"
+    options = [param for param in command.get_params(context) if isinstance(param, click.Option)]
+    unexplained = [option.opts[0] for option in options if not chinese.search(option.help or "")]
+    assert unexplained == []
+    if isinstance(command, click.Group):
+        assert all(chinese.search(sub.get_short_help_str(200)) for sub in command.commands.values())
