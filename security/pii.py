@@ -36,9 +36,10 @@ _PASSWORD = re.compile(r"((?:支付|登录|交易)?密码\s*(?:是|为|:|：)\s*
 _SEP = r"[\s\-()]*"
 _MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?\(?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)")
 _DIGIT = re.compile(r"\d")
-# Every pattern needs a digit, or 密码 (a password may be letters only): a text
-# with neither, which is most of them, is returned as it is.
-_MAY_HOLD_DATA = re.compile(r"[0-9０-９]|密码")
+# Every pattern needs a digit (\d: any script's, as the patterns read them), or
+# 密码 (a password may be letters only): a text with neither, which is most of
+# them, is returned as it is.
+_MAY_HOLD_DATA = re.compile(r"\d|密码")
 
 
 class SensitiveKind(str, Enum):

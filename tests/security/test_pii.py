@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from security.pii import SensitiveKind, mask_json, mask_personal_data, scrub_sensitive
+from security.pii import ScrubbedText, SensitiveKind, mask_json, mask_personal_data, scrub_sensitive
 from tickets import read_mobile
 
 ID_NUMBER = "11010519491231002X"
@@ -93,3 +93,23 @@ def test_json_is_masked_everywhere_but_in_kept_strings():
         "sealed": "keep:13812345678",
         "count": 13812345678,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Digits of any script are digits to the patterns, so to the shortcut too.
+        ("验证码𝟏𝟐𝟑𝟒𝟓𝟔", "验证码******"),
+        ("验证码١٢٣٤٥٦", "验证码******"),
+        ("身份证" + "١" * 17 + "٢", "身份证" + "*" * 18),
+        # A password may hold no digit at all.
+        ("支付密码是abcdef", "支付密码是******"),
+    ],
+)
+def test_texts_without_ascii_digits_are_still_masked(text, expected):
+    assert mask_personal_data(text).text == expected
+
+
+@pytest.mark.parametrize("text", ["借呗怎么还款", "我的借呗被关了怎么办", "", "密", "码"])
+def test_a_text_with_no_digit_and_no_password_comes_back_as_it_is(text):
+    assert mask_personal_data(text) == ScrubbedText(text=text, found=frozenset())
