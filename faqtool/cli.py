@@ -14,6 +14,7 @@ import click
 
 from faqtool.importer import ApplyError, Plan, apply_plan, build_plan, render_diff
 from faqtool.texts import TEXTS
+from stafftext import CONTEXT_SETTINGS, StaffGroup
 
 logger = logging.getLogger(__name__)
 
@@ -59,23 +60,6 @@ _DATA_DIR = click.option(
 )
 
 
-class _Command(click.Command):
-    """A click command whose -h/--help option describes itself in Chinese."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        """Click's help option, with the help text of texts.yml."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = TEXTS("help_option")
-        return option
-
-
-class _Group(_Command, click.Group):
-    """A click group whose own help option and commands are like `_Command`'s."""
-
-    command_class = _Command
-
-
 def _report(plan: Plan) -> None:
     for item in plan.inputs:
         if item.encoding is not None:
@@ -86,7 +70,7 @@ def _report(plan: Plan) -> None:
         click.echo(str(issue), err=True)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, help=TEXTS("cli_help"))
+@click.group(cls=StaffGroup, context_settings=CONTEXT_SETTINGS, help=TEXTS("cli_help"))
 def cli() -> None:
     """Check and import FAQ questions for 借呗助手 without editing YAML.
 

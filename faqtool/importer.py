@@ -31,8 +31,9 @@ from faqtool.model import (
 )
 from faqtool.normalize import comparison_form
 from faqtool.readers import read_input
-from faqtool.texts import LIST_SEPARATOR, TEXTS
+from faqtool.texts import TEXTS
 from faqtool.yamlio import FaqFileError, emit_document, parse_document
+from stafftext import LIST_SEPARATOR
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from faqtool.textio import (
     read_text,
     split_questions,
 )
-from faqtool.texts import LIST_SEPARATOR, TEXTS
+from faqtool.texts import TEXTS
+from stafftext import LIST_SEPARATOR
 
 logger = logging.getLogger(__name__)
 

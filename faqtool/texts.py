@@ -7,6 +7,3 @@ from pathlib import Path
 from stafftext import Texts
 
 TEXTS = Texts(Path(__file__).with_name("texts.yml"))
-
-# Joins names listed inside a text (fields, files): the Chinese enumeration comma.
-LIST_SEPARATOR = "、"

@@ -17,7 +17,8 @@ import yaml
 
 from faqtool.model import Button, FaqDocument, ResponseVariant
 from faqtool.textio import clean_answer
-from faqtool.texts import LIST_SEPARATOR, TEXTS
+from faqtool.texts import TEXTS
+from stafftext import LIST_SEPARATOR
 
 RASA_FORMAT_VERSION = "3.1"
 

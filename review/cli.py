@@ -24,12 +24,12 @@ from review import TEXTS, analysis, export, report
 from review.store import read_conversations
 from security.cli import ENDPOINTS_OPTION
 from security.retention import RetentionError
+from stafftext import CONTEXT_SETTINGS, LIST_SEPARATOR, StaffGroup
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 _SINCE = re.compile(r"^(\d+)\s*([dh])$")
 # Click's own --help says "Show this message and exit."; every command uses this one.
-HELP_OPTION = click.help_option(help=TEXTS("help_option"))
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -40,7 +40,7 @@ def _fail(message: str, code: int) -> NoReturn:
 def _since_parts(text: str) -> tuple[int, str]:
     match = _SINCE.match(text.strip().lower())
     if not match or int(match[1]) == 0:
-        raise click.BadParameter(TEXTS("since_unreadable", text=text))
+        _fail(TEXTS("since_unreadable", text=text), EXIT_USAGE)
     return int(match[1]), match[2]
 
 
@@ -79,8 +79,7 @@ def _conversations(endpoints: str, since: str) -> dict[str, list[dict]]:
     return conversations
 
 
-@click.group(help=TEXTS("cli_help"))
-@HELP_OPTION
+@click.group(cls=StaffGroup, context_settings=CONTEXT_SETTINGS, help=TEXTS("cli_help"))
 def cli() -> None:
     """Find what the assistant did not answer well, and report how it is doing.
 
@@ -99,7 +98,6 @@ def cli() -> None:
     help=TEXTS("unanswered_export_help"),
 )
 @click.option("--limit", default=20, show_default=True, help=TEXTS("unanswered_limit_help"))
-@HELP_OPTION
 def unanswered_command(since: str, endpoints: str, export_path: Path | None, limit: int) -> None:
     """List the questions the assistant did not answer well, similar ones grouped, most asked first."""
     conversations = _conversations(endpoints, since)
@@ -113,7 +111,7 @@ def unanswered_command(since: str, endpoints: str, export_path: Path | None, lim
         click.echo(TEXTS("no_misses"))
     else:
         reasons = Counter(export.MISS_NAMES[q.miss] for q in questions)
-        summary = export.LIST_SEPARATOR.join(
+        summary = LIST_SEPARATOR.join(
             TEXTS("miss_count", reason=name, count=count) for name, count in reasons.most_common()
         )
         click.echo(TEXTS("misses", count=len(questions), reasons=summary, groups=len(groups)))
@@ -135,7 +133,6 @@ def unanswered_command(since: str, endpoints: str, export_path: Path | None, lim
     show_default=True,
     help=TEXTS("report_out_help"),
 )
-@HELP_OPTION
 def report_command(since: str, endpoints: str, out_path: Path) -> None:
     """Write an HTML page of figures: conversations, topics, misses, diagnoses, appeals, handoffs."""
     conversations = _conversations(endpoints, since)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from review import TEXTS
 from review.analysis import Group, Miss
 from security.pii import mask_personal_data
+from stafftext import LIST_SEPARATOR
 
 # The spreadsheet's columns are a file format (faqtool reads them), not text for staff.
 COLUMNS = ("键", "问题", "答案", "次数", "助手的理解")
@@ -25,8 +26,6 @@ MISS_NAMES = {
     Miss.HUMAN_AFTER_ANSWER: TEXTS("miss_human_after_answer"),
     Miss.REPHRASED: TEXTS("miss_rephrased"),
 }
-# Between the items of a list staff read (the enumeration comma: punctuation, not text).
-LIST_SEPARATOR = "、"
 
 
 def shown(text: str) -> str:

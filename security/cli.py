@@ -22,6 +22,7 @@ from sqlalchemy import exc as sa_exc
 from security import TEXTS, retention
 from security.config import ConfigError, channel_settings
 from security.tokens import TokenError, issue
+from stafftext import CONTEXT_SETTINGS, StaffGroup
 from tickets import StoreUnavailableError, get_store
 
 EXIT_CANCELLED = 1
@@ -35,7 +36,6 @@ ENDPOINTS_OPTION = click.option(
     help=TEXTS("endpoints_help"),
 )
 # Click's own --help says "Show this message and exit."; every command uses this one.
-HELP_OPTION = click.help_option(help=TEXTS("help_option"))
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -60,8 +60,7 @@ def _errors() -> Iterator[None]:
         _fail(TEXTS("tracker_database_unavailable", reason=type(error.orig).__name__), EXIT_UNAVAILABLE)
 
 
-@click.group(help=TEXTS("cli_help"))
-@HELP_OPTION
+@click.group(cls=StaffGroup, context_settings=CONTEXT_SETTINGS, help=TEXTS("cli_help"))
 def cli() -> None:
     """Delete customers' data on request or after the retention period; issue demo tokens.
 
@@ -74,7 +73,6 @@ def cli() -> None:
 @click.argument("customer_id")
 @ENDPOINTS_OPTION
 @click.option("--yes", is_flag=True, help=TEXTS("forget_yes_help"))
-@HELP_OPTION
 def forget_command(customer_id: str, endpoints: str, yes: bool) -> None:
     """Delete everything stored about CUSTOMER_ID (conversation, ticket details, handoffs)."""
     if not yes and not click.confirm(TEXTS("forget_confirm", customer_id=customer_id)):
@@ -93,7 +91,6 @@ def forget_command(customer_id: str, endpoints: str, yes: bool) -> None:
 @cli.command("purge", help=TEXTS("purge_help"))
 @click.option("--days", type=click.IntRange(min=1), required=True, help=TEXTS("purge_days_help"))
 @ENDPOINTS_OPTION
-@HELP_OPTION
 def purge_command(days: int, endpoints: str) -> None:
     """Delete conversations idle for more than --days days."""
     with _errors():
@@ -111,7 +108,6 @@ def purge_command(days: int, endpoints: str) -> None:
     show_default=True,
     help=TEXTS("issue_token_minutes_help"),
 )
-@HELP_OPTION
 def issue_token_command(customer_id: str, minutes: int) -> None:
     """Print a customer token signed with JIEBEI_CHAT_JWT_SECRET (for trying jwt mode).
 

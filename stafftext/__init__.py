@@ -4,14 +4,17 @@ Each tool keeps what it prints to support staff (messages, errors, help
 texts) in a ``texts.yml`` beside its code, as the chat's replies live in
 ``domain.yml``: code and identifiers stay English, the words staff read are
 data. A tool builds one `Texts` and calls it with a key and the values of the
-key's ``{placeholders}``::
-
-    TEXTS = Texts(Path(__file__).with_name("texts.yml"))
-    click.echo(TEXTS("imported", count=3))
+key's ``{placeholders}``, e.g. ``click.echo(texts("imported", count=3))``
+with ``texts = Texts(Path(__file__).with_name("texts.yml"))`` (the tools
+call theirs ``TEXTS``).
 
 The file is read on first use; a missing key or placeholder raises
 `KeyError` naming the file, so a typo fails in the tests, not in front of
 staff.
+
+What every tool shares lives here once: `StaffGroup` (a command group whose
+``-h``/``--help`` options, its own and its commands', explain themselves in
+Chinese), `LIST_SEPARATOR`, and this package's own ``texts.yml``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
+
+# Joins names listed inside a text (fields, files, statuses): the Chinese
+# enumeration comma.
+LIST_SEPARATOR = "、"
 
 
 class Texts:
@@ -55,3 +63,28 @@ class Texts:
             return template.format(**values)
         except KeyError as missing:
             raise KeyError(f"{self.path.name}: text {key!r} needs a value for {missing}") from None
+
+
+TEXTS = Texts(Path(__file__).with_name("texts.yml"))
+# Every staff command answers -h as well as --help.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class StaffCommand(click.Command):
+    """A click command whose help option describes itself in Chinese."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's help option, with the help text of stafftext/texts.yml."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = TEXTS("help_option")
+        return option
+
+
+class StaffGroup(StaffCommand, click.Group):
+    """A click group like `StaffCommand` whose commands are `StaffCommand`s.
+
+    Use as ``@click.group(cls=StaffGroup, context_settings=CONTEXT_SETTINGS)``.
+    """
+
+    command_class = StaffCommand

@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 from sqlalchemy import exc as sa_exc
 
+from stafftext import CONTEXT_SETTINGS, StaffGroup
 from tickets import staff
 from tickets.config import ConfigError, load_settings
 from tickets.factory import get_store
@@ -68,8 +69,7 @@ def _store(ctx: click.Context) -> TicketStore:
     return factory()
 
 
-@click.group(help=TEXTS("cli_help"))
-@click.help_option(help=TEXTS("help_option_help"))
+@click.group(cls=StaffGroup, context_settings=CONTEXT_SETTINGS, help=TEXTS("cli_help"))
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Review appeal tickets and handoff requests of 借呗助手.
@@ -82,7 +82,6 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("list", help=TEXTS("list_help"), short_help=TEXTS("list_short_help"))
 @click.option("--status", "status_text", metavar="STATUS", help=TEXTS("list_status_help"))
-@click.help_option(help=TEXTS("help_option_help"))
 @click.pass_context
 def list_command(ctx: click.Context, status_text: str | None) -> None:
     """List tickets, newest first (number, status, created, sender, contested item)."""
@@ -100,7 +99,6 @@ def list_command(ctx: click.Context, status_text: str | None) -> None:
 
 @cli.command("show", help=TEXTS("show_help"), short_help=TEXTS("show_short_help"))
 @click.argument("number")
-@click.help_option(help=TEXTS("help_option_help"))
 @click.pass_context
 def show_command(ctx: click.Context, number: str) -> None:
     """Show every field of ticket NUMBER (phone number masked)."""
@@ -112,7 +110,6 @@ def show_command(ctx: click.Context, number: str) -> None:
 @click.argument("number")
 @click.argument("status_text", metavar="STATUS")
 @click.option("--note", help=TEXTS("set_status_note_help"))
-@click.help_option(help=TEXTS("help_option_help"))
 @click.pass_context
 def set_status_command(ctx: click.Context, number: str, status_text: str, note: str | None) -> None:
     """Set the STATUS of ticket NUMBER: submitted, in_review or resolved."""
@@ -122,7 +119,6 @@ def set_status_command(ctx: click.Context, number: str, status_text: str, note: 
 
 
 @cli.command("handoffs", help=TEXTS("handoffs_help"), short_help=TEXTS("handoffs_short_help"))
-@click.help_option(help=TEXTS("help_option_help"))
 @click.pass_context
 def handoffs_command(ctx: click.Context) -> None:
     """List requests for a human agent, newest first (reference, time, sender, ticket, summary)."""
@@ -135,7 +131,6 @@ def handoffs_command(ctx: click.Context) -> None:
 
 
 @cli.command("flush-outbox", help=TEXTS("flush_outbox_help"), short_help=TEXTS("flush_outbox_short_help"))
-@click.help_option(help=TEXTS("help_option_help"))
 @click.pass_context
 def flush_outbox_command(ctx: click.Context) -> None:
     """File the appeals queued while the database was unavailable."""
@@ -148,7 +143,6 @@ def flush_outbox_command(ctx: click.Context) -> None:
 
 
 @cli.command("migrate", help=TEXTS("migrate_help"), short_help=TEXTS("migrate_short_help"))
-@click.help_option(help=TEXTS("help_option_help"))
 def migrate_command() -> None:
     """Create or upgrade the ticket tables of DATABASE_URL (deployments run this once at start)."""
     with _store_errors():

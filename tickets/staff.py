@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stafftext import Texts
+from stafftext import LIST_SEPARATOR, Texts
 from tickets.models import Handoff, Ticket, TicketNotFoundError, TicketStatus
 from tickets.numbers import normalize_ticket_number
 from tickets.phone import mask_phone
@@ -37,7 +37,7 @@ def describe_status(status: TicketStatus) -> str:
 
 def allowed_statuses() -> str:
     """Return every status with its Chinese name, as a list for a message."""
-    return TEXTS("list_separator").join(describe_status(status) for status in TicketStatus)
+    return LIST_SEPARATOR.join(describe_status(status) for status in TicketStatus)
 
 
 def contested_item(ticket: Ticket) -> str:

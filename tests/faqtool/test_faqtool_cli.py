@@ -237,7 +237,7 @@ def test_failed_write_says_nothing_was_written(project, run, monkeypatch):
     result = run("import", "my_faq.csv")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "无法写入 data/faq/annual_fee.yml：No space left on device（已替换的文件均已还原）；未写入任何文件。"
+        "未写入任何文件：无法写入 data/faq/annual_fee.yml：No space left on device（已替换的文件均已还原）。"
     ]
     assert snapshot(project / "data") == before
 

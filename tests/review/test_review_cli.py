@@ -135,7 +135,7 @@ def test_the_report_holds_a_chart_for_each_figure(endpoints, tmp_path, monkeypat
 def test_a_bad_period_is_refused_in_words(args, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1].endswith(f"{message}，请写成天数或小时数，例如 7d 或 24h。")
+    assert result.stderr == f"错误：{message}，请写成天数或小时数，例如 7d 或 24h。\n"
 
 
 def test_conversations_in_memory_cannot_be_read_and_it_says_why(tmp_path):

@@ -78,7 +78,7 @@ def test_a_placeholder_may_be_called_key(tmp_path: Path) -> None:
     assert texts("unknown_key", key="hotline") == "没有“hotline”这个键。"
 
 
-def _commands() -> list[tuple[str, click.Command]]:
+def _commands() -> list[tuple[str, click.Group, click.Command]]:
     from faqtool.cli import cli as faqtool_cli
     from review.cli import cli as review_cli
     from security.cli import cli as security_cli
@@ -91,18 +91,24 @@ def _commands() -> list[tuple[str, click.Command]]:
         ("security", security_cli),
         ("tickets", tickets_cli),
     ]:
-        found.append((tool, group))
         assert isinstance(group, click.Group)
-        found.extend((f"{tool} {name}", command) for name, command in sorted(group.commands.items()))
+        found.append((tool, group, group))
+        found.extend((f"{tool} {name}", group, command) for name, command in sorted(group.commands.items()))
     return found
 
 
-@pytest.mark.parametrize(("path", "command"), _commands(), ids=[path for path, _ in _commands()])
-def test_every_staff_command_and_option_is_explained_in_chinese(path: str, command: click.Command) -> None:
+@pytest.mark.parametrize(("path", "group", "command"), _commands(), ids=[path for path, _, _ in _commands()])
+def test_every_staff_command_and_option_is_explained_in_chinese(
+    path: str, group: click.Group, command: click.Command
+) -> None:
     chinese = re.compile(r"[\u4e00-\u9fff]")
-    context = click.Context(command, info_name=path)
+    # The context the command runs in: under its tool's group, with its settings.
+    context = click.Context(group, info_name=path.split()[0], **group.context_settings)
+    if command is not group:
+        context = click.Context(command, info_name=path, parent=context)
     assert chinese.search(command.help or ""), "the command's help"
     options = [param for param in command.get_params(context) if isinstance(param, click.Option)]
+    assert "-h" in options[-1].opts and "--help" in options[-1].opts, "the help option answers -h and --help"
     unexplained = [option.opts[0] for option in options if not chinese.search(option.help or "")]
     assert unexplained == []
     if isinstance(command, click.Group):

@@ -208,7 +208,7 @@ def test_every_command_has_chinese_help(command, description):
     assert result.exit_code == 0
     assert result.output.startswith("Usage: ")
     assert f"  {description}\n" in result.output
-    assert "  --help" in result.output and "显示本帮助并退出。" in result.output
+    assert "  -h, --help" in result.output and "显示本帮助并退出。" in result.output
     assert "Show this message" not in result.output
 
 

@@ -43,6 +43,6 @@ def test_every_chart_of_the_report_is_drawn(page_factory: Any, tmp_path: Path, a
             box = bars.nth(index).bounding_box()
             assert box and box["width"] > 0 and box["height"] > 0, chart
     assert "负债偏高" in page.locator("#causes").inner_text()
-    assert page.locator("#appeals").inner_text().count("已提交") == 1
+    assert page.locator("#appeals").inner_text().count("待受理") == 1
     assert dialogs == []
     page.screenshot(path=str(artifacts_dir / "staff-report.png"), full_page=True)
