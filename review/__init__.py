@@ -6,6 +6,8 @@ Both read the tracker store of an endpoints file; :mod:`review.analysis`
 does the counting without Rasa.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 from stafftext import Texts

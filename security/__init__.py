@@ -14,6 +14,8 @@ messages of the errors that reach them, in ``texts.yml``; the chat channels'
 replies to customers are in ``messages.yml``.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 from stafftext import Texts

@@ -52,7 +52,7 @@ def _errors() -> Iterator[None]:
     except RasaException as error:
         _fail(TEXTS("tracker_store_failed", error=error), EXIT_USAGE)
     except StoreUnavailableError as error:
-        database = getattr(error, "database", None)  # the URL with the password hidden, when known
+        database = error.database  # the URL with the password hidden, when known
         if database:
             _fail(TEXTS("tickets_unavailable_at", database=database), EXIT_UNAVAILABLE)
         _fail(TEXTS("tickets_unavailable"), EXIT_UNAVAILABLE)

@@ -54,6 +54,7 @@ class Texts:
 
         Raises:
             KeyError: ``key`` is not in the file, or a placeholder has no value.
+            ValueError: the template is malformed (a stray brace, a positional ``{0}``).
         """
         try:
             template = self.templates[key]
@@ -63,6 +64,8 @@ class Texts:
             return template.format(**values)
         except KeyError as missing:
             raise KeyError(f"{self.path.name}: text {key!r} needs a value for {missing}") from None
+        except (ValueError, IndexError) as error:  # a stray brace, a positional {0}
+            raise ValueError(f"{self.path.name}: text {key!r} is not a valid template ({error})") from None
 
 
 TEXTS = Texts(Path(__file__).with_name("texts.yml"))

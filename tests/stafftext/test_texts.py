@@ -39,6 +39,12 @@ def test_a_missing_value_names_the_key_and_the_placeholder(tmp_path: Path) -> No
         texts("imported")
 
 
+@pytest.mark.parametrize("body", ['imported: "已导入 {count 条"\n', 'imported: "已导入 {0} 条"\n'])
+def test_a_malformed_template_names_the_file_and_the_key(tmp_path: Path, body: str) -> None:
+    with pytest.raises(ValueError, match="texts.yml: text 'imported' is not a valid template"):
+        _catalogue(tmp_path, body)("imported", count=3)
+
+
 @pytest.mark.parametrize("body", ["- a\n- b\n", "imported: 3\n", "imported: [a]\n"])
 def test_a_catalogue_that_is_not_a_mapping_of_texts_is_refused(tmp_path: Path, body: str) -> None:
     with pytest.raises(ValueError, match="expected a mapping of text keys to text templates"):
