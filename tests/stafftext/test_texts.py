@@ -119,3 +119,14 @@ def test_every_staff_command_and_option_is_explained_in_chinese(
     assert unexplained == []
     if isinstance(command, click.Group):
         assert all(chinese.search(sub.get_short_help_str(200)) for sub in command.commands.values())
+
+
+# Half-width punctuation touching a Chinese character: "文件是空的." or "键(x)".
+# File names, YAML snippets and "file:line" keep theirs.
+HALF_WIDTH_BESIDE_CHINESE = re.compile(r"[\u4e00-\u9fff][,.;:!?()\"]|[,;!?()\"][\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.parent.name)
+def test_punctuation_beside_chinese_is_full_width(catalogue: Path) -> None:
+    templates = Texts(catalogue).templates
+    assert [key for key, template in templates.items() if HALF_WIDTH_BESIDE_CHINESE.search(template)] == []
