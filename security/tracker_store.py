@@ -31,11 +31,18 @@ inner store again writes the events it missed (the SQL store appends what it
 does not have). So a PostgreSQL outage loses no conversation, whichever
 replica serves it. When Redis loses its copies (a restart), reads go to the
 inner store, which has everything.
+
+The memory and Redis stores built here read a conversation faster than
+Rasa's own (:class:`QuickReadingStore`): Rasa searches its event classes for
+every event it reads, which grew a turn of a long conversation by tens of
+milliseconds.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import logging
 import weakref
 from collections import OrderedDict, deque
@@ -43,7 +50,14 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    RedisTrackerStore,
+    SQLTrackerStore,
+    TrackerDeserialisationException,
+    TrackerStore,
+)
+from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -88,6 +102,61 @@ def masked_tracker(tracker: DialogueStateTracker, already_masked: int = 0) -> Di
     view = copy.copy(tracker)
     view.events = deque(events[:kept] + masked_events(events[kept:]), maxlen=tracker.events.maxlen)
     return view
+
+
+@functools.cache
+def event_class(type_name: str) -> type[Event] | None:
+    """Rasa's ``Event.resolve_by_type(type_name)``, looked up once per name.
+
+    Rasa walks the whole tree of event classes (asking ``inspect`` whether
+    each is abstract) for every event it reads: about 35 µs an event, 15 ms
+    for a conversation of 100 turns, on every turn. The classes are defined
+    when Rasa is imported, so a name's answer does not change. An unknown
+    name raises ``ValueError``, as in Rasa (and is not cached).
+    """
+    return Event.resolve_by_type(type_name)
+
+
+def events_from_dicts(dicts: Iterable[dict[str, Any]]) -> list[Event]:
+    """Rasa's ``deserialise_events``, with :func:`event_class`."""
+    events: list[Event] = []
+    for data in dicts:
+        if "event" not in data:
+            continue
+        kind = event_class(data["event"])
+        event = kind._from_parameters(data) if kind is not None else None
+        if event is None:
+            logger.warning("a stored event of type %s could not be read; skipped", data["event"])
+            continue
+        events.append(event)
+    return events
+
+
+class QuickReadingStore(TrackerStore):
+    """A store keeping each conversation as one JSON text, read with :func:`events_from_dicts`.
+
+    Mixed in before Rasa's in-memory and Redis stores; what is read is the
+    same tracker Rasa's ``deserialise_tracker`` builds.
+    """
+
+    def deserialise_tracker(self, sender_id: str, serialised_tracker: str | bytes) -> DialogueStateTracker | None:
+        try:
+            dialogue = json.loads(serialised_tracker)
+        except UnicodeDecodeError as error:
+            raise TrackerDeserialisationException(
+                f"conversation {sender_id}: the stored tracker is not UTF-8 JSON"
+            ) from error
+        tracker = self.init_tracker(sender_id)
+        tracker.recreate_from_dialogue(Dialogue(dialogue.get("name"), events_from_dicts(dialogue.get("events", []))))
+        return tracker
+
+
+class QuickInMemoryTrackerStore(QuickReadingStore, InMemoryTrackerStore):
+    """Rasa's in-memory store, read with :class:`QuickReadingStore`."""
+
+
+class QuickRedisTrackerStore(QuickReadingStore, RedisTrackerStore):
+    """Rasa's Redis store, read with :class:`QuickReadingStore`."""
 
 
 class AppendingSQLTrackerStore(SQLTrackerStore):
@@ -139,14 +208,14 @@ def build_inner_store(
         ValueError: ``config`` is not a mapping.
     """
     if config is None or (isinstance(config, dict) and config.get("type") in IN_MEMORY_TYPES):
-        return InMemoryTrackerStore(domain or Domain.empty(), event_broker)
+        return QuickInMemoryTrackerStore(domain or Domain.empty(), event_broker)
     if not isinstance(config, dict):
         raise ValueError(f"tracker_store.inner must be a mapping, got {type(config).__name__}")
     endpoint = EndpointConfig.from_dict(dict(config))
-    if str(endpoint.type).lower() == "sql":
-        return AppendingSQLTrackerStore(
-            domain=domain or Domain.empty(), host=endpoint.url, event_broker=event_broker, **endpoint.kwargs
-        )
+    kinds: dict[str, type[TrackerStore]] = {"sql": AppendingSQLTrackerStore, "redis": QuickRedisTrackerStore}
+    kind = kinds.get(str(endpoint.type).lower())
+    if kind is not None:
+        return kind(domain=domain or Domain.empty(), host=endpoint.url, event_broker=event_broker, **endpoint.kwargs)
     return TrackerStore.create(endpoint, domain, event_broker)
 
 

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import pytest
 from cryptography.fernet import Fernet
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerDeserialisationException
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from security.sealed import seal
-from security.tracker_store import MaskingTrackerStore
+from security.tracker_store import MaskingTrackerStore, QuickInMemoryTrackerStore, QuickRedisTrackerStore
 
 DOMAIN = Domain.load("domain.yml")
 PHONE = "13812345678"
@@ -93,3 +107,67 @@ async def test_a_tracker_that_was_not_read_from_the_store_is_masked_whole():
 
     assert saved.events[1].text == "我手机138****5678"
     assert [e.value for e in saved.events if isinstance(e, SlotSet)] == ["我手机138****5678", SEALED]
+
+
+def every_kind_of_event() -> DialogueStateTracker:
+    """A conversation over two sessions with the events a diagnosis and an appeal write."""
+    return DialogueStateTracker.from_events(
+        "cust-2",
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            UserUttered(
+                "芝麻分720开不了借呗",
+                {"name": "ask_why_cannot_open", "confidence": 0.97},
+                [{"entity": "zhima_score", "value": 720, "start": 3, "end": 6}],
+            ),
+            ActionExecuted("diagnosis_form"),
+            ActiveLoop("diagnosis_form"),
+            SlotSet("requested_slot", "diagnosis_answer"),
+            BotUttered("最近有没有逾期？", {"buttons": [{"title": "有", "payload": "/affirm"}]}),
+            ActionExecuted("action_listen"),
+            UserUttered("没有", {"name": "deny", "confidence": 0.9}),
+            ActionExecuted("diagnosis_form"),
+            SlotSet("requested_slot", None),
+            ActiveLoop(None),
+            FollowupAction("action_listen"),
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            UserUttered("借呗利息怎么算", {"name": "faq", "confidence": 0.9}),
+            ActionReverted(),
+            UserUtteranceReverted(),
+            ConversationPaused(),
+            ConversationResumed(),
+        ],
+        slots=DOMAIN.slots,
+    )
+
+
+def test_the_quick_read_builds_the_tracker_rasa_builds():
+    quick, rasa = QuickInMemoryTrackerStore(DOMAIN), InMemoryTrackerStore(DOMAIN)
+    stored = rasa.serialise_tracker(every_kind_of_event())
+
+    ours, theirs = quick.deserialise_tracker("cust-2", stored), rasa.deserialise_tracker("cust-2", stored)
+
+    assert [type(event) for event in ours.events] == [type(event) for event in theirs.events]
+    assert list(ours.events) == list(theirs.events)
+    assert ours.current_state() == theirs.current_state()
+    assert ours.active_loop == theirs.active_loop
+
+
+def test_the_quick_read_refuses_what_rasa_refuses():
+    store = QuickInMemoryTrackerStore(DOMAIN)
+
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        store.deserialise_tracker("cust-3", '{"events": [{"event": "no_such_event", "timestamp": 1}]}')
+    with pytest.raises(TrackerDeserialisationException, match="cust-3"):
+        store.deserialise_tracker("cust-3", b"\xff\xfe not json")
+
+
+def test_memory_and_redis_stores_are_built_with_the_quick_read():
+    store = MaskingTrackerStore(domain=DOMAIN, fallback={"type": "redis", "url": "127.0.0.1", "port": 1})
+
+    assert isinstance(store.inner, QuickInMemoryTrackerStore)
+    assert isinstance(store._fallback, QuickRedisTrackerStore)
