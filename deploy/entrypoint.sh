@@ -9,6 +9,12 @@
 #   deploy/entrypoint.sh migrate   ticket-table migrations, then exit (DATABASE_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# OpenBLAS worker threads (numpy's and scipy's) otherwise spin for about
+# 0.1 s after every matrix product: ~175 ms of CPU after each turn of a Rasa
+# replica, taken from the other replicas and servers on the machine
+# (docs/benchmarks.md). 4 = sleep at once. devstack/servers.py sets the same
+# for the servers it starts without this script.
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 venv=${VENV:-.venv}
 role=${1:-}
 case "$role" in

@@ -65,6 +65,9 @@ def base_env() -> dict[str, str]:
         }
     )
     env.setdefault("SANIC_REQUEST_MAX_SIZE", "65536")
+    # OpenBLAS threads would spin ~0.1 s after each matrix product, burning
+    # the CPU other servers need (deploy/entrypoint.sh says more).
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
     return env
 
 

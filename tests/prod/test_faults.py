@@ -199,6 +199,15 @@ def test_every_replica_uses_the_masking_store_with_its_fallback_and_atomic_locks
         assert "lock store: atomic Redis locks" in log
 
 
+def test_every_replica_runs_with_openblas_threads_that_sleep_at_once(topology):
+    # Spinning OpenBLAS threads took ~175 ms of CPU after every turn from
+    # the other replicas (docs/benchmarks.md).
+    for name in topology.config.replicas("rasa"):
+        pid = topology.servers[name].process.pid
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"OPENBLAS_THREAD_TIMEOUT=4" in environment, name
+
+
 def test_nginx_publishes_the_chat_and_nothing_else(topology):
     base = f"http://127.0.0.1:{topology.config.public_port}"
 
