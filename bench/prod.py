@@ -3,13 +3,18 @@
 For 1, 2 and 3 Rasa replicas (two action servers, PostgreSQL, Redis, nginx,
 devstack/prod.py), through nginx on loopback:
 
-- FAQ turns per second with 8 concurrent clients (each its own customer);
-- FAQ turn latency with one client (p50, p95);
+- FAQ turns per second with 8 concurrent clients, each a customer who asks
+  five questions and leaves (a new conversation every five turns);
+- the same with each client keeping one conversation for the whole run (80
+  turns and more: every turn reads and replays the whole conversation, so
+  this is the long-session worst case);
+- FAQ turn latency with one client (p50, p95, five-turn conversations) and
+  turns 51 to 60 of one conversation;
 - diagnosis turn latency with one client (an answer to a diagnosis question);
 - resident memory of every process after the run.
 
 Writes ``bench/prod_results.json`` and ``bench/PROD_RESULTS.md`` (``--out``
-elsewhere). Takes about 5 minutes on 2 cores.
+elsewhere). Takes about 7 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +42,8 @@ FAQS = ["借呗利息怎么算", "借呗怎么还款", "借呗额度怎么提升
 CLIENTS = 8
 SECONDS = 30
 SINGLE_TURNS = 60
+# Turns of one customer's conversation in the short-session figures.
+SESSION_TURNS = 5
 
 
 def _turn(url: str, token: str, text: str) -> float:
@@ -57,31 +65,16 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(topology: Topology) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{topology.config.public_port}/webhooks/rest/webhook"
-    secret = topology.config.secrets["JIEBEI_CHAT_JWT_SECRET"]
-
-    def token(name: str) -> str:
-        return issue(name, secret, lifetime_seconds=3600)
-
-    single = token("bench-single")
-    for text in FAQS:  # warm-up
-        _turn(url, single, text)
-    faq = [_turn(url, single, FAQS[i % len(FAQS)]) for i in range(SINGLE_TURNS)]
-
-    diagnosis = []
-    for round_number in range(10):
-        customer = token(f"bench-diagnosis-{round_number}")
-        _turn(url, customer, "芝麻分720为什么开不了借呗")
-        diagnosis.append(_turn(url, customer, "没有"))
-
+def _load(url: str, token: Callable[[str], str], name: str, session_turns: int | None) -> dict[str, float]:
+    """CLIENTS customers asking FAQs for SECONDS; a new conversation every ``session_turns`` (None: never)."""
     done: list[float] = []
     stop = time.monotonic() + SECONDS
 
     def client(number: int) -> None:
-        own, i = token(f"bench-load-{number}"), 0
+        i = 0
         while time.monotonic() < stop:
-            done.append(_turn(url, own, FAQS[i % len(FAQS)]))
+            conversation = 0 if session_turns is None else i // session_turns
+            done.append(_turn(url, token(f"bench-{name}-{number}-{conversation}"), FAQS[i % len(FAQS)]))
             i += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
@@ -92,13 +85,37 @@ def measure(topology: Topology) -> dict[str, Any]:
         thread.join()
     elapsed = time.monotonic() - started
     return {
+        "turns_per_second": len(done) / elapsed,
+        "p50_ms": statistics.median(done),
+        "p95_ms": _percentile(done, 0.95),
+    }
+
+
+def measure(topology: Topology) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{topology.config.public_port}/webhooks/rest/webhook"
+    secret = topology.config.secrets["JIEBEI_CHAT_JWT_SECRET"]
+
+    def token(name: str) -> str:
+        return issue(name, secret, lifetime_seconds=3600)
+
+    for text in FAQS:  # warm-up
+        _turn(url, token("bench-warm-up"), text)
+    faq = [_turn(url, token(f"bench-single-{i // SESSION_TURNS}"), FAQS[i % len(FAQS)]) for i in range(SINGLE_TURNS)]
+    long_session = token("bench-long")
+    long_turns = [_turn(url, long_session, FAQS[i % len(FAQS)]) for i in range(SINGLE_TURNS)]
+
+    diagnosis = []
+    for round_number in range(10):
+        customer = token(f"bench-diagnosis-{round_number}")
+        _turn(url, customer, "芝麻分720为什么开不了借呗")
+        diagnosis.append(_turn(url, customer, "没有"))
+
+    return {
         "faq_one_client_ms": {"p50": statistics.median(faq), "p95": _percentile(faq, 0.95)},
+        "faq_turns_51_to_60_of_one_conversation_ms": {"p50": statistics.median(long_turns[50:])},
         "diagnosis_one_client_ms": {"p50": statistics.median(diagnosis), "p95": _percentile(diagnosis, 0.95)},
-        f"faq_{CLIENTS}_clients": {
-            "turns_per_second": len(done) / elapsed,
-            "p50_ms": statistics.median(done),
-            "p95_ms": _percentile(done, 0.95),
-        },
+        f"faq_{CLIENTS}_clients": _load(url, token, "short", SESSION_TURNS),
+        f"faq_{CLIENTS}_clients_one_conversation_each": _load(url, token, "long", None),
         "memory_mib": {name: round(rss / 2**20) for name, rss in topology.memory().items()},
     }
 
@@ -108,19 +125,25 @@ def render(results: dict[str, Any]) -> str:
         "# Production topology benchmark",
         "",
         f"Generated by `python -m bench.prod` on {results['machine']}. Through nginx on loopback, "
-        f"two action servers, PostgreSQL and Redis on the same machine; {CLIENTS} clients for {SECONDS} s.",
+        f"two action servers, PostgreSQL and Redis on the same machine. {CLIENTS} clients for {SECONDS} s, "
+        f"each a customer asking {SESSION_TURNS} FAQs in a conversation, then another customer; "
+        "\"one conversation each\": each client keeps one conversation for the whole run (the "
+        "long-session case: a turn replays the whole conversation).",
         "",
-        f"| Rasa replicas | FAQ turns/s at {CLIENTS} clients | p95 at {CLIENTS} clients | FAQ p50 / p95, one client "
+        f"| Rasa replicas | FAQ turns/s at {CLIENTS} clients | p95 at {CLIENTS} clients "
+        "| FAQ turns/s, one conversation each | FAQ p50 / p95, one client | turns 51–60 of a conversation, p50 "
         "| diagnosis turn p50, one client | memory per replica |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for replicas, run in results["runs"].items():
-        load = run[f"faq_{CLIENTS}_clients"]
+        load, long_load = run[f"faq_{CLIENTS}_clients"], run[f"faq_{CLIENTS}_clients_one_conversation_each"]
         one, diag = run["faq_one_client_ms"], run["diagnosis_one_client_ms"]
+        late = run["faq_turns_51_to_60_of_one_conversation_ms"]
         memory = [value for name, value in run["memory_mib"].items() if name.startswith("rasa-")]
         lines.append(
             f"| {replicas} | {load['turns_per_second']:.1f} | {load['p95_ms']:.0f} ms | "
-            f"{one['p50']:.0f} / {one['p95']:.0f} ms | {diag['p50']:.0f} ms | {max(memory)} MiB |"
+            f"{long_load['turns_per_second']:.1f} | {one['p50']:.0f} / {one['p95']:.0f} ms | {late['p50']:.0f} ms | "
+            f"{diag['p50']:.0f} ms | {max(memory)} MiB |"
         )
     last = list(results["runs"].values())[-1]["memory_mib"]
     lines += ["", "Memory of every process (MiB, last run): " + ", ".join(f"{k} {v}" for k, v in sorted(last.items()))]
