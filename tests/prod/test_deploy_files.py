@@ -7,6 +7,7 @@ in endpoints.prod.yml. These tests check that the other files agree with them.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -131,3 +132,23 @@ def test_every_proxied_location_sets_the_client_address_itself(tmp_path):
 
     assert len(proxied) == 3
     assert all("proxy_set_header X-Forwarded-For $remote_addr;" in body for body in proxied)
+
+
+def _rasa_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment ``deploy/entrypoint.sh rasa`` hands to Rasa (a stub that prints it)."""
+    stub = tmp_path / "bin" / "rasa"
+    stub.parent.mkdir()
+    stub.write_text("#!/bin/sh\nenv\n", encoding="utf-8")
+    stub.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "VENV": str(tmp_path), "MODEL": "m.tar.gz", "CORS_ORIGINS": "http://x", **extra}
+    printed = subprocess.run([str(ENTRYPOINT), "rasa"], env=env, capture_output=True, text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
+
+
+def test_the_entrypoint_makes_openblas_threads_sleep_at_once(tmp_path):
+    # The image and the manifests start Rasa through this script alone.
+    assert _rasa_environment(tmp_path)["OPENBLAS_THREAD_TIMEOUT"] == "4"
+
+
+def test_an_operator_may_set_the_openblas_timeout_otherwise(tmp_path):
+    assert _rasa_environment(tmp_path, OPENBLAS_THREAD_TIMEOUT="8")["OPENBLAS_THREAD_TIMEOUT"] == "8"

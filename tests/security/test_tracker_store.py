@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from cryptography.fernet import Fernet
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerDeserialisationException
@@ -13,6 +15,7 @@ from rasa.shared.core.events import (
     BotUttered,
     ConversationPaused,
     ConversationResumed,
+    Event,
     FollowupAction,
     SessionStarted,
     SlotSet,
@@ -20,9 +23,10 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 
 from security.sealed import seal
-from security.tracker_store import MaskingTrackerStore, QuickInMemoryTrackerStore, QuickRedisTrackerStore
+from security.tracker_store import MaskingTrackerStore, QuickInMemoryTrackerStore, QuickRedisTrackerStore, event_class
 
 DOMAIN = Domain.load("domain.yml")
 PHONE = "13812345678"
@@ -157,13 +161,49 @@ def test_the_quick_read_builds_the_tracker_rasa_builds():
     assert ours.active_loop == theirs.active_loop
 
 
-def test_the_quick_read_refuses_what_rasa_refuses():
-    store = QuickInMemoryTrackerStore(DOMAIN)
+async def test_the_quick_store_returns_the_last_session_as_rasa_does():
+    quick, rasa = QuickInMemoryTrackerStore(DOMAIN), InMemoryTrackerStore(DOMAIN)
+    for store in (quick, rasa):
+        await store.save(every_kind_of_event())
 
+    ours, theirs = await quick.retrieve("cust-2"), await rasa.retrieve("cust-2")
+
+    assert list(ours.events) == list(theirs.events)
+    assert len(ours.events) < len(every_kind_of_event().events)  # the first session is left out
+
+
+def test_every_event_class_is_found_as_rasa_finds_it():
+    for kind in all_subclasses(Event):
+        assert event_class(kind.type_name) is Event.resolve_by_type(kind.type_name), kind
+
+
+def test_what_rasa_skips_is_skipped():
+    stored = json.dumps(
+        {
+            "events": [
+                {"timestamp": 1},
+                {"event": "topic", "timestamp": 2},
+                {"event": None, "timestamp": 3},
+                {"event": "action", "name": "action_listen", "timestamp": 4},
+            ]
+        }
+    )
+    quick, rasa = QuickInMemoryTrackerStore(DOMAIN), InMemoryTrackerStore(DOMAIN)
+
+    ours, theirs = quick.deserialise_tracker("cust-3", stored), rasa.deserialise_tracker("cust-3", stored)
+
+    assert list(ours.events) == list(theirs.events) == [ActionExecuted("action_listen", timestamp=4)]
+
+
+@pytest.mark.parametrize("store", [QuickInMemoryTrackerStore(DOMAIN), InMemoryTrackerStore(DOMAIN)])
+def test_an_unknown_event_type_is_refused_as_rasa_refuses_it(store):
     with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
         store.deserialise_tracker("cust-3", '{"events": [{"event": "no_such_event", "timestamp": 1}]}')
+
+
+def test_stored_bytes_that_are_not_text_are_refused():
     with pytest.raises(TrackerDeserialisationException, match="cust-3"):
-        store.deserialise_tracker("cust-3", b"\xff\xfe not json")
+        QuickInMemoryTrackerStore(DOMAIN).deserialise_tracker("cust-3", b"\x80 not json")
 
 
 def test_memory_and_redis_stores_are_built_with_the_quick_read():
