@@ -2,9 +2,9 @@
 
 The dev set (real customer questions, labelled with the intent catalogue) is
 for measuring only: nothing here copies it anywhere. A question is right
-when the parsed label is its label or its second label; an ``uncovered``
-question is right when it is not answered as something else (a fallback,
-out_of_scope or human_handoff). *Wrong and confident* is a wrong label that
+when the parsed label is its label or its second label; a question whose
+first label is ``uncovered`` is right when it is not answered as something
+else (a fallback, out_of_scope or human_handoff). *Wrong and confident* is a wrong label that
 is not one of those: the worst outcome for a user. These are the rules of
 ``../shared/realusers/score.py``, applied to the benchmark's own predictions
 so that both pipelines are measured in the same run.
@@ -54,9 +54,14 @@ def load_dev_set(path: Path) -> list[tuple[str, str]]:
 
 
 def is_right(expected: str, predicted: str) -> bool:
-    """Whether one prediction counts as right (see the module docstring)."""
-    golds = set(expected.split(GOLD_SEPARATOR)) - {""}
-    if UNCOVERED in golds:
+    """Whether one prediction counts as right (see the module docstring).
+
+    Not answering is right only when the first label is ``uncovered``; a
+    covered question whose second label is ``uncovered`` must get its label.
+    """
+    label, _, second = expected.partition(GOLD_SEPARATOR)
+    golds = {label, second} - {""}
+    if label == UNCOVERED:
         return predicted in NOT_ANSWERED or predicted in golds
     return predicted in golds
 

@@ -48,6 +48,16 @@ def test_figures_count_second_labels_uncovered_and_confident_errors():
     assert figures["error_count"] == 2
 
 
+def test_not_answering_is_right_only_when_the_first_label_is_uncovered():
+    # score.py's rule: a covered question with "uncovered" as its second label
+    # must be answered with its label; a fallback is a miss there.
+    assert realusers.is_right("uncovered|interest_rate", "nlu_fallback")
+    assert realusers.is_right("uncovered|interest_rate", "interest_rate")
+    assert not realusers.is_right("disbursement|uncovered", "nlu_fallback")
+    assert not realusers.is_right("disbursement|uncovered", "out_of_scope")
+    assert realusers.is_right("disbursement|uncovered", "disbursement")
+
+
 def test_report_says_plainly_when_the_section_was_skipped():
     lines = report._real_users({"skipped": "the real-user dev set is absent (x)"})
     assert lines[-1] == "**Real-user dev set: section skipped** (the real-user dev set is absent (x))."
