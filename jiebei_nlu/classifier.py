@@ -90,6 +90,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         vector_weight: scale of the dense sentence vector, ``1.0``.
         C: inverse regularisation strength, ``30``.
         max_iterations: solver iterations at most, ``3000``.
+        neighbours: nearest training examples whose labels vote, ``0`` (off).
+        neighbour_weight: the vote's share of the probabilities, ``0.2``.
+        neighbour_temperature: softmax temperature over their similarities, ``0.05``.
     """
 
     @staticmethod
@@ -101,6 +104,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "vector_weight": 1.0,
             "C": 30.0,
             "max_iterations": 3000,
+            "neighbours": 0,
+            "neighbour_weight": 0.2,
+            "neighbour_temperature": 0.05,
         }
 
     @classmethod
@@ -124,6 +130,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             vector_weight=float(config["vector_weight"]),
             regularization=float(config["C"]),
             max_iterations=int(config["max_iterations"]),
+            neighbours=int(config["neighbours"]),
+            neighbour_weight=float(config["neighbour_weight"]),
+            neighbour_temperature=float(config["neighbour_temperature"]),
         )
         self._storage = model_storage
         self._resource = resource

@@ -8,6 +8,10 @@ Pure Python (numpy and scipy; no Rasa import), used by
 - `LinearModel` stacks the TF-IDF blocks and the sentence vector and holds a
   multinomial logistic regression, so a trained model is only arrays and
   lists;
+- with ``neighbours`` set, the model also keeps its training examples and
+  blends the regression's probabilities with a vote of the nearest ones
+  (`NeighbourMemory`): a question worded like a few examples of one label
+  leans towards it even where the regression's weights generalise past it;
 - `fit_softmax` trains it: L-BFGS (scipy) on the L2-regularised
   cross-entropy, the objective of scikit-learn's ``LogisticRegression`` with
   ``C``, with the sparse grams and the dense vector kept apart. scikit-learn
@@ -16,7 +20,7 @@ Pure Python (numpy and scipy; no Rasa import), used by
   about twice as long, half of a retraining after an FAQ import.
 
 A model is saved as ``model.json`` (vocabularies, labels, settings) and
-``weights.npz`` (idf vectors, coefficients), loaded with ``allow_pickle=False``:
+``weights.npz`` (idf vectors, coefficients, the neighbour memory), loaded with ``allow_pickle=False``:
 loading a model never runs code stored in it.
 """
 
@@ -40,7 +44,7 @@ logger = logging.getLogger(__name__)
 GRADIENT_TOLERANCE = 1e-4
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class ModelFileError(ValueError):
@@ -109,6 +113,12 @@ class Settings:
     vector_weight: float = 1.0
     regularization: float = 30.0
     max_iterations: int = 3000
+    # Nearest training examples that vote (0: no memory, the regression alone),
+    # the vote's share of the blended probabilities, and the softmax
+    # temperature over their similarities (lower: the nearest counts more).
+    neighbours: int = 0
+    neighbour_weight: float = 0.2
+    neighbour_temperature: float = 0.05
 
     def __post_init__(self) -> None:
         for name in ("char_ngrams", "word_ngrams"):
@@ -121,6 +131,63 @@ class Settings:
             raise ValueError(f"regularization (C) must be positive, got {self.regularization}")
         if self.max_iterations < 1:
             raise ValueError(f"max_iterations must be at least 1, got {self.max_iterations}")
+        if self.neighbours < 0:
+            raise ValueError(f"neighbours must not be negative, got {self.neighbours}")
+        if not 0 <= self.neighbour_weight <= 1:
+            raise ValueError(f"neighbour_weight must be between 0 and 1, got {self.neighbour_weight}")
+        if self.neighbour_temperature <= 0:
+            raise ValueError(f"neighbour_temperature must be positive, got {self.neighbour_temperature}")
+
+
+@dataclass
+class NeighbourMemory:
+    """The training examples as the neighbour vote compares them with a message.
+
+    The similarity of a message and an example is the mean of two cosines:
+    of their character TF-IDF rows and of their sentence vectors. The
+    ``neighbours`` most similar examples vote for their labels, each with
+    ``exp(similarity / temperature)``; the votes are normalised to sum to one.
+    A message with nothing in common with any example gets no vote.
+    """
+
+    # Character TF-IDF rows of the examples, transposed (grams by examples):
+    # a message's row times this is its similarity to every example.
+    chars_by_example: sp.csr_matrix
+    # Unit-length sentence vectors, one row per example (zeros without one).
+    vectors: np.ndarray
+    # The label index of each example.
+    targets: np.ndarray
+
+    @classmethod
+    def build(cls, chars: sp.csr_matrix, dense: np.ndarray, targets: np.ndarray) -> NeighbourMemory:
+        """Keeps the character rows and the unit vectors of the training examples."""
+        return cls(chars.T.tocsr(), _unit_rows(dense).astype(np.float32), targets.astype(np.int64))
+
+    def vote(self, chars: sp.csr_matrix, dense: np.ndarray, classes: int, settings: Settings) -> np.ndarray:
+        """The neighbours' label distribution, one row per message."""
+        similarity = (chars @ self.chars_by_example).toarray()
+        if self.vectors.shape[1]:
+            # In float32 like the memory: a float64 message would copy it each call.
+            similarity += _unit_rows(dense).astype(np.float32) @ self.vectors.T
+        similarity /= 2
+        count = min(settings.neighbours, similarity.shape[1])
+        nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
+        closeness = np.take_along_axis(similarity, nearest, axis=1)
+        weights = np.exp((closeness - closeness.max(axis=1, keepdims=True)) / settings.neighbour_temperature)
+        # A message that shares nothing with any example gets no vote (a zero row).
+        weights[closeness.max(axis=1) <= 0] = 0.0
+        votes = np.zeros((similarity.shape[0], classes))
+        np.add.at(votes, (np.arange(similarity.shape[0])[:, None], self.targets[nearest]), weights)
+        totals = votes.sum(axis=1, keepdims=True)
+        normalised: np.ndarray = votes / np.where(totals == 0, 1.0, totals)
+        return normalised
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length one; all-zero rows stay zero."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    scaled: np.ndarray = matrix / np.where(norms == 0, 1.0, norms)
+    return scaled
 
 
 class LinearModel:
@@ -135,6 +202,7 @@ class LinearModel:
         vector_size: int,
         coefficients: np.ndarray,
         intercepts: np.ndarray,
+        memory: NeighbourMemory | None = None,
     ) -> None:
         """Holds a trained model; build one with `train` or `load`."""
         self.settings = settings
@@ -146,6 +214,7 @@ class LinearModel:
         # Kept once, features by labels and contiguous: a sparse row times this
         # needs no copy (multiplying by ``coefficients.T`` copied it each call).
         self._by_feature = np.ascontiguousarray(coefficients.T)
+        self._memory = memory
 
     @classmethod
     def train(cls, examples: Sequence[Example], labels: Sequence[str], settings: Settings) -> LinearModel:
@@ -171,14 +240,11 @@ class LinearModel:
         vector_size = max((e.vector.size for e in examples if e.vector is not None), default=0)
         model = cls(settings, sorted(set(labels)), chars, words, vector_size, np.zeros((0, 0)), np.zeros(0))
         index = {label: column for column, label in enumerate(model.labels)}
-        weights, model._intercepts = fit_softmax(
-            model._sparse_features(examples),
-            model._dense_features(examples),
-            np.array([index[label] for label in labels]),
-            len(model.labels),
-            settings,
-        )
-        model._by_feature = weights
+        sparse, dense = model._sparse_features(examples), model._dense_features(examples)
+        targets = np.array([index[label] for label in labels])
+        model._by_feature, model._intercepts = fit_softmax(sparse, dense, targets, len(model.labels), settings)
+        if settings.neighbours:
+            model._memory = NeighbourMemory.build(sparse[:, : len(chars.vocabulary)], dense, targets)
         return model
 
     def _sparse_features(self, examples: Sequence[Example]) -> sp.csr_matrix:
@@ -199,15 +265,19 @@ class LinearModel:
     def predict(self, examples: Sequence[Example]) -> np.ndarray:
         """Probabilities, one row per example, columns in the order of `labels`."""
         split = len(self._chars.vocabulary) + len(self._words.vocabulary)
-        scores = (
-            self._sparse_features(examples) @ self._by_feature[:split]
-            + self._dense_features(examples) @ self._by_feature[split:]
-            + self._intercepts
-        )
+        sparse, dense = self._sparse_features(examples), self._dense_features(examples)
+        scores = sparse @ self._by_feature[:split] + dense @ self._by_feature[split:] + self._intercepts
         scores = scores - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
-        return probabilities
+        if self._memory is None:
+            return probabilities
+        share = self.settings.neighbour_weight
+        votes = self._memory.vote(sparse[:, : len(self._chars.vocabulary)], dense, len(self.labels), self.settings)
+        blended: np.ndarray = np.where(
+            votes.any(axis=1, keepdims=True), (1 - share) * probabilities + share * votes, probabilities
+        )
+        return blended
 
     def save(self, directory: Path) -> None:
         """Writes ``model.json`` and ``weights.npz`` into ``directory``."""
@@ -220,19 +290,31 @@ class LinearModel:
                 "vector_weight": self.settings.vector_weight,
                 "regularization": self.settings.regularization,
                 "max_iterations": self.settings.max_iterations,
+                "neighbours": self.settings.neighbours,
+                "neighbour_weight": self.settings.neighbour_weight,
+                "neighbour_temperature": self.settings.neighbour_temperature,
             },
             "char_vocabulary": sorted(self._chars.vocabulary, key=self._chars.vocabulary.__getitem__),
             "word_vocabulary": sorted(self._words.vocabulary, key=self._words.vocabulary.__getitem__),
             "vector_size": self._vector_size,
         }
         (directory / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        np.savez(
-            directory / WEIGHTS_FILE,
-            char_idf=self._chars.idf,
-            word_idf=self._words.idf,
-            coefficients=self._by_feature.T,
-            intercepts=self._intercepts,
-        )
+        arrays = {
+            "char_idf": self._chars.idf,
+            "word_idf": self._words.idf,
+            "coefficients": self._by_feature.T,
+            "intercepts": self._intercepts,
+        }
+        if self._memory is not None:
+            grams = self._memory.chars_by_example
+            arrays.update(
+                memory_data=grams.data,
+                memory_indices=grams.indices,
+                memory_indptr=grams.indptr,
+                memory_vectors=self._memory.vectors,
+                memory_targets=self._memory.targets,
+            )
+        np.savez(directory / WEIGHTS_FILE, **arrays)
 
     @classmethod
     def load(cls, directory: Path) -> LinearModel:
@@ -244,7 +326,10 @@ class LinearModel:
         try:
             meta = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
             with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as arrays:
-                weights = {name: arrays[name] for name in ("char_idf", "word_idf", "coefficients", "intercepts")}
+                weights = {name: arrays[name] for name in arrays.files}
+            for name in ("char_idf", "word_idf", "coefficients", "intercepts"):
+                if name not in weights:
+                    raise KeyError(f"no {name} in {WEIGHTS_FILE}")
         except (OSError, ValueError, KeyError) as error:
             raise ModelFileError(f"{directory}: cannot read the linear model ({error})") from error
         if meta.get("format") != FORMAT_VERSION:
@@ -258,14 +343,39 @@ class LinearModel:
             vector_weight=float(raw["vector_weight"]),
             regularization=float(raw["regularization"]),
             max_iterations=int(raw["max_iterations"]),
+            neighbours=int(raw["neighbours"]),
+            neighbour_weight=float(raw["neighbour_weight"]),
+            neighbour_temperature=float(raw["neighbour_temperature"]),
         )
         labels = [str(label) for label in meta["labels"]]
-        width = len(chars.vocabulary) + len(words.vocabulary) + int(meta["vector_size"])
+        vector_size = int(meta["vector_size"])
+        width = len(chars.vocabulary) + len(words.vocabulary) + vector_size
         if weights["coefficients"].shape != (len(labels), width) or weights["intercepts"].shape != (len(labels),):
             raise ModelFileError(f"{directory}: the weights do not fit the vocabularies and labels")
-        return cls(
-            settings, labels, chars, words, int(meta["vector_size"]), weights["coefficients"], weights["intercepts"]
+        memory = _load_memory(directory, weights, settings, len(chars.vocabulary), vector_size, len(labels))
+        return cls(settings, labels, chars, words, vector_size, weights["coefficients"], weights["intercepts"], memory)
+
+
+def _load_memory(
+    directory: Path, weights: dict[str, np.ndarray], settings: Settings, grams: int, vector_size: int, classes: int
+) -> NeighbourMemory | None:
+    """The neighbour memory of a saved model, checked against the rest of it."""
+    if not settings.neighbours:
+        return None
+    names = ("memory_data", "memory_indices", "memory_indptr", "memory_vectors", "memory_targets")
+    if any(name not in weights for name in names):
+        raise ModelFileError(f"{directory}: the model votes by neighbours but {WEIGHTS_FILE} holds no memory")
+    vectors, targets = weights["memory_vectors"], weights["memory_targets"]
+    count = len(targets)
+    try:
+        chars = sp.csr_matrix(
+            (weights["memory_data"], weights["memory_indices"], weights["memory_indptr"]), shape=(grams, count)
         )
+    except ValueError as error:
+        raise ModelFileError(f"{directory}: the neighbour memory does not fit the vocabulary ({error})") from error
+    if count == 0 or vectors.shape != (count, vector_size) or targets.min() < 0 or targets.max() >= classes:
+        raise ModelFileError(f"{directory}: the neighbour memory does not fit the vocabularies and labels")
+    return NeighbourMemory(chars, vectors, targets)
 
 
 def fit_softmax(

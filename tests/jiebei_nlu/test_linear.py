@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from jiebei_nlu.linear import (
     MODEL_FILE,
@@ -14,6 +15,7 @@ from jiebei_nlu.linear import (
     Example,
     LinearModel,
     ModelFileError,
+    NeighbourMemory,
     NgramTfidf,
     Settings,
     char_grams,
@@ -90,8 +92,53 @@ def test_sentence_vectors_are_features_too() -> None:
     assert model.labels[int(probabilities.argmax())] == "right"
 
 
-def test_saved_model_predicts_exactly_as_before(tmp_path: Path) -> None:
-    model = _trained(Settings(char_ngrams=(1, 2), word_ngrams=(1, 2), regularization=10.0))
+def test_the_nearest_examples_vote_by_closeness() -> None:
+    # Three examples on two grams: the message is the first example exactly.
+    rows = sp.csr_matrix(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]))
+    memory = NeighbourMemory.build(rows, np.zeros((3, 0)), np.array([0, 1, 1]))
+    message = sp.csr_matrix(np.array([[1.0, 0.0]]))
+    nearest_only = memory.vote(message, np.zeros((1, 0)), 2, Settings(neighbours=1))
+    assert np.allclose(nearest_only, [[1.0, 0.0]])
+    # With two voting, the second example (cosine 0.8, halved with the empty
+    # vector part as 0.4 against 0.5) counts exp((0.4 - 0.5) / 0.1) as much.
+    two = memory.vote(message, np.zeros((1, 0)), 2, Settings(neighbours=2, neighbour_temperature=0.1))
+    share = np.exp(-1.0)
+    assert np.allclose(two, [[1 / (1 + share), share / (1 + share)]])
+
+
+def test_the_vote_blends_with_the_regression_by_its_weight() -> None:
+    messages = [_example("借呗咋还款"), _example("利息多少钱"), _example("你好在吗")]
+    alone = _trained().predict(messages)
+    assert np.allclose(_trained(Settings(neighbours=3, neighbour_weight=0.0)).predict(messages), alone)
+    votes_only = _trained(Settings(neighbours=1, neighbour_weight=1.0)).predict(messages)
+    # One neighbour and the whole weight: each row is one label with certainty.
+    assert np.allclose(votes_only.max(axis=1), 1.0)
+    blended = _trained(Settings(neighbours=1, neighbour_weight=0.25)).predict(messages)
+    assert np.allclose(blended, 0.75 * alone + 0.25 * votes_only)
+
+
+def test_the_vote_leans_to_the_label_of_the_nearest_example() -> None:
+    # Three texts, two of one label; the message is the third one word for word.
+    texts = [("借呗怎么还款", "faq/repayment"), ("借呗还款日", "faq/repayment"), ("借呗还款利息", "faq/interest_rate")]
+    examples, labels = [_example(t) for t, _ in texts], [label for _, label in texts]
+    message = [_example("借呗还款利息")]
+    alone = LinearModel.train(examples, labels, Settings()).predict(message)
+    with_vote = LinearModel.train(examples, labels, Settings(neighbours=1, neighbour_weight=0.5)).predict(message)
+    column = sorted(set(labels)).index("faq/interest_rate")
+    assert with_vote[0, column] > alone[0, column]
+    assert np.isclose(with_vote[0, column], 0.5 * alone[0, column] + 0.5)
+
+
+def test_a_message_like_no_example_keeps_the_regression_answer() -> None:
+    # Without the boundary spaces every example has, no gram is shared.
+    message = [Example(text="完全陌生", words=(), vector=None)]
+    alone = _trained().predict(message)
+    assert np.allclose(_trained(Settings(neighbours=3, neighbour_weight=0.5)).predict(message), alone)
+
+
+@pytest.mark.parametrize("neighbours", [0, 2], ids=["regression", "with neighbours"])
+def test_saved_model_predicts_exactly_as_before(tmp_path: Path, neighbours: int) -> None:
+    model = _trained(Settings(char_ngrams=(1, 2), word_ngrams=(1, 2), regularization=10.0, neighbours=neighbours))
     model.save(tmp_path)
     loaded = LinearModel.load(tmp_path)
     texts = [_example("借呗还款"), _example("哈喽"), _example("完全没见过的话")]
@@ -128,6 +175,25 @@ def test_a_model_file_that_does_not_fit_its_weights_is_refused(tmp_path: Path, c
         LinearModel.load(tmp_path)
 
 
+def test_a_model_that_votes_without_its_memory_is_refused(tmp_path: Path) -> None:
+    _trained(Settings(neighbours=2)).save(tmp_path)
+    with np.load(tmp_path / WEIGHTS_FILE) as saved:
+        arrays = {name: saved[name] for name in saved.files if not name.startswith("memory_")}
+    np.savez(tmp_path / WEIGHTS_FILE, **arrays)
+    with pytest.raises(ModelFileError, match="holds no memory"):
+        LinearModel.load(tmp_path)
+
+
+def test_a_memory_with_labels_the_model_lacks_is_refused(tmp_path: Path) -> None:
+    _trained(Settings(neighbours=2)).save(tmp_path)
+    with np.load(tmp_path / WEIGHTS_FILE) as saved:
+        arrays = dict(saved)
+    arrays["memory_targets"] = arrays["memory_targets"] + 100
+    np.savez(tmp_path / WEIGHTS_FILE, **arrays)
+    with pytest.raises(ModelFileError, match="neighbour memory does not fit"):
+        LinearModel.load(tmp_path)
+
+
 def test_a_missing_model_is_refused_with_its_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelFileError, match=str(tmp_path)):
         LinearModel.load(tmp_path)
@@ -141,6 +207,9 @@ def test_a_missing_model_is_refused_with_its_directory(tmp_path: Path) -> None:
         ({"vector_weight": -1.0}, "vector_weight"),
         ({"regularization": 0.0}, "regularization"),
         ({"max_iterations": 0}, "max_iterations"),
+        ({"neighbours": -1}, "neighbours"),
+        ({"neighbour_weight": 1.5}, "neighbour_weight"),
+        ({"neighbour_temperature": 0.0}, "neighbour_temperature"),
     ],
 )
 def test_bad_settings_are_refused_by_name(settings: dict, message: str) -> None:  # type: ignore[type-arg]
