@@ -184,12 +184,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LinearIntentClassifier:
-        """Loads a trained component; an untrained one classifies nothing."""
+        """Loads a trained component; an untrained one classifies nothing.
+
+        Raises:
+            ModelFileError: the model was saved but cannot be read; serving
+                without intents would answer every message with the fallback.
+        """
         try:
             with model_storage.read_from(resource) as directory:
                 model = LinearModel.load(directory)
-                responses = json.loads((directory / RESPONSES_FILE).read_text(encoding="utf-8"))
-        except (ValueError, ModelFileError, OSError) as error:
+                try:
+                    responses = json.loads((directory / RESPONSES_FILE).read_text(encoding="utf-8"))
+                except (OSError, ValueError) as error:
+                    raise ModelFileError(f"{directory}: cannot read {RESPONSES_FILE} ({error})") from error
+        except ModelFileError:
+            raise
+        except ValueError as error:
+            # Rasa's storage has no directory for a component it never trained.
             logger.warning("LinearIntentClassifier: no trained model (%s); messages get no intent", error)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, model, responses)

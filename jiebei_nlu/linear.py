@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,6 +46,9 @@ GRADIENT_TOLERANCE = 1e-4
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
 FORMAT_VERSION = 2
+# Format 1 (before the neighbour vote) has no neighbour settings or memory:
+# it still loads, as a model without a vote.
+READABLE_FORMATS = (1, 2)
 
 
 class ModelFileError(ValueError):
@@ -138,8 +142,13 @@ class Settings:
         if self.neighbour_temperature <= 0:
             raise ValueError(f"neighbour_temperature must be positive, got {self.neighbour_temperature}")
 
+    @property
+    def votes(self) -> bool:
+        """Whether the model keeps its examples and blends their vote in."""
+        return self.neighbours > 0 and self.neighbour_weight > 0
 
-@dataclass
+
+@dataclass(frozen=True)
 class NeighbourMemory:
     """The training examples as the neighbour vote compares them with a message.
 
@@ -147,7 +156,11 @@ class NeighbourMemory:
     of their character TF-IDF rows and of their sentence vectors. The
     ``neighbours`` most similar examples vote for their labels, each with
     ``exp(similarity / temperature)``; the votes are normalised to sum to one.
-    A message with nothing in common with any example gets no vote.
+    A message without a sentence vector (or with ``vector_weight`` 0) has a
+    vector cosine of 0, which halves its similarities. A message that shares
+    no character gram with any example and has no vector gets no vote; in the
+    pipeline that does not happen (every text is padded with spaces, and the
+    space gram is in every example), so every message there gets one.
     """
 
     # Character TF-IDF rows of the examples, transposed (grams by examples):
@@ -165,6 +178,8 @@ class NeighbourMemory:
 
     def vote(self, chars: sp.csr_matrix, dense: np.ndarray, classes: int, settings: Settings) -> np.ndarray:
         """The neighbours' label distribution, one row per message."""
+        if settings.neighbours < 1:
+            raise ValueError(f"a vote needs at least one neighbour, got {settings.neighbours}")
         similarity = (chars @ self.chars_by_example).toarray()
         if self.vectors.shape[1]:
             # In float32 like the memory: a float64 message would copy it each call.
@@ -243,7 +258,7 @@ class LinearModel:
         sparse, dense = model._sparse_features(examples), model._dense_features(examples)
         targets = np.array([index[label] for label in labels])
         model._by_feature, model._intercepts = fit_softmax(sparse, dense, targets, len(model.labels), settings)
-        if settings.neighbours:
+        if settings.votes:
             model._memory = NeighbourMemory.build(sparse[:, : len(chars.vocabulary)], dense, targets)
         return model
 
@@ -327,26 +342,17 @@ class LinearModel:
             meta = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
             with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as arrays:
                 weights = {name: arrays[name] for name in arrays.files}
-            for name in ("char_idf", "word_idf", "coefficients", "intercepts"):
-                if name not in weights:
-                    raise KeyError(f"no {name} in {WEIGHTS_FILE}")
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError) as error:
             raise ModelFileError(f"{directory}: cannot read the linear model ({error})") from error
-        if meta.get("format") != FORMAT_VERSION:
-            raise ModelFileError(f"{directory}: model format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+        missing = [n for n in ("char_idf", "word_idf", "coefficients", "intercepts") if n not in weights]
+        if missing:
+            raise ModelFileError(f"{directory}: {WEIGHTS_FILE} holds no {', '.join(missing)}")
+        if meta.get("format") not in READABLE_FORMATS:
+            found = meta.get("format")
+            raise ModelFileError(f"{directory}: model format {found!r}, expected one of {READABLE_FORMATS}")
         chars = NgramTfidf({g: i for i, g in enumerate(meta["char_vocabulary"])}, weights["char_idf"])
         words = NgramTfidf({g: i for i, g in enumerate(meta["word_vocabulary"])}, weights["word_idf"])
-        raw = meta["settings"]
-        settings = Settings(
-            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
-            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
-            vector_weight=float(raw["vector_weight"]),
-            regularization=float(raw["regularization"]),
-            max_iterations=int(raw["max_iterations"]),
-            neighbours=int(raw["neighbours"]),
-            neighbour_weight=float(raw["neighbour_weight"]),
-            neighbour_temperature=float(raw["neighbour_temperature"]),
-        )
+        settings = _load_settings(directory, meta["settings"])
         labels = [str(label) for label in meta["labels"]]
         vector_size = int(meta["vector_size"])
         width = len(chars.vocabulary) + len(words.vocabulary) + vector_size
@@ -356,26 +362,46 @@ class LinearModel:
         return cls(settings, labels, chars, words, vector_size, weights["coefficients"], weights["intercepts"], memory)
 
 
+def _load_settings(directory: Path, raw: dict[str, Any]) -> Settings:
+    """The settings of a saved model; a format-1 model has no neighbour settings (no vote)."""
+    try:
+        return Settings(
+            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
+            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
+            vector_weight=float(raw["vector_weight"]),
+            regularization=float(raw["regularization"]),
+            max_iterations=int(raw["max_iterations"]),
+            neighbours=int(raw.get("neighbours", 0)),
+            neighbour_weight=float(raw.get("neighbour_weight", Settings.neighbour_weight)),
+            neighbour_temperature=float(raw.get("neighbour_temperature", Settings.neighbour_temperature)),
+        )
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        raise ModelFileError(f"{directory}: the settings in {MODEL_FILE} are not valid ({error!r})") from error
+
+
 def _load_memory(
     directory: Path, weights: dict[str, np.ndarray], settings: Settings, grams: int, vector_size: int, classes: int
 ) -> NeighbourMemory | None:
     """The neighbour memory of a saved model, checked against the rest of it."""
-    if not settings.neighbours:
+    if not settings.votes:
         return None
     names = ("memory_data", "memory_indices", "memory_indptr", "memory_vectors", "memory_targets")
     if any(name not in weights for name in names):
         raise ModelFileError(f"{directory}: the model votes by neighbours but {WEIGHTS_FILE} holds no memory")
     vectors, targets = weights["memory_vectors"], weights["memory_targets"]
+    if targets.ndim != 1 or not np.issubdtype(targets.dtype, np.integer) or targets.size == 0:
+        raise ModelFileError(f"{directory}: the neighbour memory's labels are not a list of label indices")
     count = len(targets)
     try:
         chars = sp.csr_matrix(
             (weights["memory_data"], weights["memory_indices"], weights["memory_indptr"]), shape=(grams, count)
         )
+        chars.check_format(full_check=True)
     except ValueError as error:
         raise ModelFileError(f"{directory}: the neighbour memory does not fit the vocabulary ({error})") from error
-    if count == 0 or vectors.shape != (count, vector_size) or targets.min() < 0 or targets.max() >= classes:
+    if vectors.shape != (count, vector_size) or targets.min() < 0 or targets.max() >= classes:
         raise ModelFileError(f"{directory}: the neighbour memory does not fit the vocabularies and labels")
-    return NeighbourMemory(chars, vectors, targets)
+    return NeighbourMemory(chars, vectors.astype(np.float32, copy=False), targets.astype(np.int64, copy=False))
 
 
 def fit_softmax(

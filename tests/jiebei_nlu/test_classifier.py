@@ -15,7 +15,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from jiebei_nlu.classifier import LinearIntentClassifier
+from jiebei_nlu.classifier import RESPONSES_FILE, LinearIntentClassifier
+from jiebei_nlu.linear import MODEL_FILE, ModelFileError
 
 EXAMPLES = [
     ("借呗怎么还款", "faq", "faq/repayment"),
@@ -60,9 +61,9 @@ def storage(tmp_path: Path) -> LocalModelStorage:
     return LocalModelStorage(tmp_path)  # type: ignore[return-value]
 
 
-@pytest.fixture
-def trained(storage: LocalModelStorage) -> LinearIntentClassifier:
-    component = _component(storage)
+@pytest.fixture(params=[0, 2], ids=["regression", "with neighbours"])
+def trained(storage: LocalModelStorage, request: pytest.FixtureRequest) -> LinearIntentClassifier:
+    component = _component(storage, neighbours=request.param)
     data = TrainingData([_message(*example) for example in EXAMPLES], responses=RESPONSES)
     component.train(data)
     return component
@@ -101,8 +102,11 @@ def test_the_persisted_model_answers_the_same_after_loading(
     trained: LinearIntentClassifier, storage: LocalModelStorage
 ) -> None:
     context = ExecutionContext(GraphSchema({}), "test")
+    # The saved settings, not the config, decide whether the loaded model votes.
     config = LinearIntentClassifier.get_default_config()
     loaded = LinearIntentClassifier.load(config, storage, Resource("linear"), context)
+    assert loaded._model is not None and trained._model is not None
+    assert loaded._model.settings == trained._model.settings
     before, after = _message("借呗利息怎么算"), _message("借呗利息怎么算")
     trained.process([before])
     loaded.process([after])
@@ -117,6 +121,20 @@ def test_a_component_without_a_trained_model_leaves_messages_alone(storage: Loca
     message = _message("借呗怎么还款")
     component.process([message])
     assert message.get("intent") is None
+
+
+@pytest.mark.parametrize(
+    "broken, message", [(MODEL_FILE, "cannot read the linear model"), (RESPONSES_FILE, RESPONSES_FILE)]
+)
+def test_a_saved_model_that_cannot_be_read_is_refused(
+    trained: LinearIntentClassifier, storage: LocalModelStorage, broken: str, message: str
+) -> None:
+    with storage.read_from(Resource("linear")) as directory:
+        (directory / broken).write_text("{", encoding="utf-8")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = LinearIntentClassifier.get_default_config()
+    with pytest.raises(ModelFileError, match=message):
+        LinearIntentClassifier.load(config, storage, Resource("linear"), context)
 
 
 def test_bad_config_is_refused_when_the_component_is_built(storage: LocalModelStorage) -> None:

@@ -106,6 +106,39 @@ def test_the_nearest_examples_vote_by_closeness() -> None:
     assert np.allclose(two, [[1 / (1 + share), share / (1 + share)]])
 
 
+def test_the_sentence_vectors_count_half_of_the_closeness() -> None:
+    # Two examples with the same characters: only the vector tells them apart.
+    rows = sp.csr_matrix(np.array([[1.0, 0.0], [1.0, 0.0]]))
+    memory = NeighbourMemory.build(rows, np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([0, 1]))
+    message = sp.csr_matrix(np.array([[1.0, 0.0]]))
+    votes = memory.vote(message, np.array([[0.0, 5.0]]), 2, Settings(neighbours=2, neighbour_temperature=0.1))
+    # Closeness (1 + 0) / 2 against (1 + 1) / 2: the second counts exp(5) times the first.
+    share = np.exp(-5.0)
+    assert np.allclose(votes, [[share / (1 + share), 1 / (1 + share)]])
+
+
+def test_more_neighbours_than_examples_lets_every_example_vote() -> None:
+    rows = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    memory = NeighbourMemory.build(rows, np.zeros((2, 0)), np.array([0, 1]))
+    votes = memory.vote(sp.csr_matrix(np.array([[0.6, 0.8]])), np.zeros((1, 0)), 2, Settings(neighbours=50))
+    share = np.exp((0.3 - 0.4) / 0.05)
+    assert np.allclose(votes, [[share / (1 + share), 1 / (1 + share)]])
+
+
+def test_a_vote_without_neighbours_is_refused() -> None:
+    memory = NeighbourMemory.build(sp.csr_matrix(np.eye(2)), np.zeros((2, 0)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="at least one neighbour"):
+        memory.vote(sp.csr_matrix(np.eye(2)[:1]), np.zeros((1, 0)), 2, Settings())
+
+
+def test_a_batch_is_predicted_as_each_message_alone() -> None:
+    model = _trained(Settings(neighbours=3, neighbour_weight=0.4))
+    # The last message shares no gram with any example: no vote in that row.
+    messages = [_example("借呗咋还款"), _example("利息多少钱"), Example(text="完全陌生", words=(), vector=None)]
+    one_by_one = np.vstack([model.predict([message]) for message in messages])
+    assert np.allclose(model.predict(messages), one_by_one)
+
+
 def test_the_vote_blends_with_the_regression_by_its_weight() -> None:
     messages = [_example("借呗咋还款"), _example("利息多少钱"), _example("你好在吗")]
     alone = _trained().predict(messages)
@@ -138,10 +171,13 @@ def test_a_message_like_no_example_keeps_the_regression_answer() -> None:
 
 @pytest.mark.parametrize("neighbours", [0, 2], ids=["regression", "with neighbours"])
 def test_saved_model_predicts_exactly_as_before(tmp_path: Path, neighbours: int) -> None:
-    model = _trained(Settings(char_ngrams=(1, 2), word_ngrams=(1, 2), regularization=10.0, neighbours=neighbours))
+    vectors = np.random.default_rng(7).normal(size=(len(TRAINING) + 3, 4))
+    examples = [_example(text, vectors[row]) for row, (text, _) in enumerate(TRAINING)]
+    settings = Settings(char_ngrams=(1, 2), word_ngrams=(1, 2), regularization=10.0, neighbours=neighbours)
+    model = LinearModel.train(examples, [label for _, label in TRAINING], settings)
     model.save(tmp_path)
     loaded = LinearModel.load(tmp_path)
-    texts = [_example("借呗还款"), _example("哈喽"), _example("完全没见过的话")]
+    texts = [_example(text, vectors[-row]) for row, text in enumerate(["借呗还款", "哈喽", "完全没见过的话"], start=1)]
     assert loaded.labels == model.labels
     assert loaded.settings == model.settings
     assert np.allclose(loaded.predict(texts), model.predict(texts))
@@ -184,14 +220,58 @@ def test_a_model_that_votes_without_its_memory_is_refused(tmp_path: Path) -> Non
         LinearModel.load(tmp_path)
 
 
-def test_a_memory_with_labels_the_model_lacks_is_refused(tmp_path: Path) -> None:
-    _trained(Settings(neighbours=2)).save(tmp_path)
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        ("memory_targets", lambda targets: targets + 100, "fit the vocabularies and labels"),
+        ("memory_targets", lambda targets: targets - 100, "fit the vocabularies and labels"),
+        ("memory_targets", lambda targets: targets.astype(float), "not a list of label indices"),
+        ("memory_targets", lambda targets: targets[:0], "not a list of label indices"),
+        ("memory_vectors", lambda vectors: vectors[:, :0], "fit the vocabularies and labels"),
+        ("memory_indices", lambda indices: indices + 1000, "does not fit the vocabulary"),
+        ("memory_indptr", lambda indptr: indptr[:-1], "does not fit the vocabulary"),
+    ],
+    ids=["unknown labels", "negative labels", "float labels", "no examples", "vectors", "examples", "grams"],
+)
+def test_a_memory_that_does_not_fit_the_model_is_refused(tmp_path: Path, name: str, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    vectors = np.random.default_rng(3).normal(size=(len(TRAINING), 4))
+    examples = [_example(text, vectors[row]) for row, (text, _) in enumerate(TRAINING)]
+    LinearModel.train(examples, [label for _, label in TRAINING], Settings(neighbours=2)).save(tmp_path)
     with np.load(tmp_path / WEIGHTS_FILE) as saved:
         arrays = dict(saved)
-    arrays["memory_targets"] = arrays["memory_targets"] + 100
+    arrays[name] = change(arrays[name])
     np.savez(tmp_path / WEIGHTS_FILE, **arrays)
-    with pytest.raises(ModelFileError, match="neighbour memory does not fit"):
+    with pytest.raises(ModelFileError, match=message):
         LinearModel.load(tmp_path)
+
+
+def test_a_model_saved_before_the_vote_loads_without_one(tmp_path: Path) -> None:
+    model = _trained()
+    model.save(tmp_path)
+    meta = json.loads((tmp_path / MODEL_FILE).read_text(encoding="utf-8"))
+    meta["format"] = 1
+    for name in ("neighbours", "neighbour_weight", "neighbour_temperature"):
+        del meta["settings"][name]
+    (tmp_path / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    loaded = LinearModel.load(tmp_path)
+    assert loaded.settings.neighbours == 0
+    texts = [_example("借呗还款"), _example("哈喽")]
+    assert np.allclose(loaded.predict(texts), model.predict(texts))
+
+
+def test_a_model_without_its_settings_is_refused(tmp_path: Path) -> None:
+    _trained().save(tmp_path)
+    meta = json.loads((tmp_path / MODEL_FILE).read_text(encoding="utf-8"))
+    del meta["settings"]["vector_weight"]
+    (tmp_path / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="vector_weight"):
+        LinearModel.load(tmp_path)
+
+
+def test_a_vote_of_no_weight_keeps_no_memory(tmp_path: Path) -> None:
+    _trained(Settings(neighbours=5, neighbour_weight=0.0)).save(tmp_path)
+    with np.load(tmp_path / WEIGHTS_FILE) as saved:
+        assert not [name for name in saved.files if name.startswith("memory_")]
 
 
 def test_a_missing_model_is_refused_with_its_directory(tmp_path: Path) -> None:
