@@ -124,16 +124,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     ) -> None:
         """Validates the config; a model comes from `train` or `load`."""
         self._config = config
-        self._settings = Settings(
-            char_ngrams=(int(config["char_ngrams"][0]), int(config["char_ngrams"][1])),
-            word_ngrams=(int(config["word_ngrams"][0]), int(config["word_ngrams"][1])),
-            vector_weight=float(config["vector_weight"]),
-            regularization=float(config["C"]),
-            max_iterations=int(config["max_iterations"]),
-            neighbours=int(config["neighbours"]),
-            neighbour_weight=float(config["neighbour_weight"]),
-            neighbour_temperature=float(config["neighbour_temperature"]),
-        )
+        # The config names the regularisation ``C``, as scikit-learn does.
+        self._settings = Settings.from_mapping({**config, "regularization": config["C"]})
         self._storage = model_storage
         self._resource = resource
         self._model = model

@@ -30,8 +30,8 @@ import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +141,18 @@ class Settings:
             raise ValueError(f"neighbour_weight must be between 0 and 1, got {self.neighbour_weight}")
         if self.neighbour_temperature <= 0:
             raise ValueError(f"neighbour_temperature must be positive, got {self.neighbour_temperature}")
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Settings:
+        """Settings from every field by name (a saved model's, a component config's), converted to its type."""
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            value = raw[field.name]
+            if isinstance(field.default, tuple):
+                values[field.name] = tuple(int(v) for v in value)
+            else:
+                values[field.name] = int(value) if isinstance(field.default, int) else float(value)
+        return cls(**values)
 
     @property
     def votes(self) -> bool:
@@ -255,20 +267,21 @@ class LinearModel:
         vector_size = max((e.vector.size for e in examples if e.vector is not None), default=0)
         model = cls(settings, sorted(set(labels)), chars, words, vector_size, np.zeros((0, 0)), np.zeros(0))
         index = {label: column for column, label in enumerate(model.labels)}
-        sparse, dense = model._sparse_features(examples), model._dense_features(examples)
+        char_rows, word_rows = model._gram_rows(examples)
+        dense = model._dense_features(examples)
         targets = np.array([index[label] for label in labels])
+        sparse = sp.hstack([char_rows, word_rows]).tocsr()
         model._by_feature, model._intercepts = fit_softmax(sparse, dense, targets, len(model.labels), settings)
         if settings.votes:
-            model._memory = NeighbourMemory.build(sparse[:, : len(chars.vocabulary)], dense, targets)
+            model._memory = NeighbourMemory.build(char_rows, dense, targets)
         return model
 
-    def _sparse_features(self, examples: Sequence[Example]) -> sp.csr_matrix:
-        return sp.hstack(
-            [
-                self._chars.transform([char_grams(e.text, *self.settings.char_ngrams) for e in examples]),
-                self._words.transform([word_grams(e.words, *self.settings.word_ngrams) for e in examples]),
-            ]
-        ).tocsr()
+    def _gram_rows(self, examples: Sequence[Example]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The character and the word TF-IDF rows of the examples."""
+        return (
+            self._chars.transform([char_grams(e.text, *self.settings.char_ngrams) for e in examples]),
+            self._words.transform([word_grams(e.words, *self.settings.word_ngrams) for e in examples]),
+        )
 
     def _dense_features(self, examples: Sequence[Example]) -> np.ndarray:
         dense = np.zeros((len(examples), self._vector_size))
@@ -279,16 +292,21 @@ class LinearModel:
 
     def predict(self, examples: Sequence[Example]) -> np.ndarray:
         """Probabilities, one row per example, columns in the order of `labels`."""
-        split = len(self._chars.vocabulary) + len(self._words.vocabulary)
-        sparse, dense = self._sparse_features(examples), self._dense_features(examples)
-        scores = sparse @ self._by_feature[:split] + dense @ self._by_feature[split:] + self._intercepts
+        # Each block times its rows of the weights: no stacked copy of the features.
+        first = len(self._chars.vocabulary)
+        split = first + len(self._words.vocabulary)
+        char_rows, word_rows = self._gram_rows(examples)
+        dense = self._dense_features(examples)
+        weights = self._by_feature
+        scores = char_rows @ weights[:first] + word_rows @ weights[first:split] + dense @ weights[split:]
+        scores = scores + self._intercepts
         scores = scores - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
         if self._memory is None:
             return probabilities
         share = self.settings.neighbour_weight
-        votes = self._memory.vote(sparse[:, : len(self._chars.vocabulary)], dense, len(self.labels), self.settings)
+        votes = self._memory.vote(char_rows, dense, len(self.labels), self.settings)
         blended: np.ndarray = np.where(
             votes.any(axis=1, keepdims=True), (1 - share) * probabilities + share * votes, probabilities
         )
@@ -299,16 +317,7 @@ class LinearModel:
         meta = {
             "format": FORMAT_VERSION,
             "labels": self.labels,
-            "settings": {
-                "char_ngrams": list(self.settings.char_ngrams),
-                "word_ngrams": list(self.settings.word_ngrams),
-                "vector_weight": self.settings.vector_weight,
-                "regularization": self.settings.regularization,
-                "max_iterations": self.settings.max_iterations,
-                "neighbours": self.settings.neighbours,
-                "neighbour_weight": self.settings.neighbour_weight,
-                "neighbour_temperature": self.settings.neighbour_temperature,
-            },
+            "settings": asdict(self.settings),
             "char_vocabulary": sorted(self._chars.vocabulary, key=self._chars.vocabulary.__getitem__),
             "word_vocabulary": sorted(self._words.vocabulary, key=self._words.vocabulary.__getitem__),
             "vector_size": self._vector_size,
@@ -352,7 +361,14 @@ class LinearModel:
             raise ModelFileError(f"{directory}: model format {found!r}, expected one of {READABLE_FORMATS}")
         chars = NgramTfidf({g: i for i, g in enumerate(meta["char_vocabulary"])}, weights["char_idf"])
         words = NgramTfidf({g: i for i, g in enumerate(meta["word_vocabulary"])}, weights["word_idf"])
-        settings = _load_settings(directory, meta["settings"])
+        raw = meta["settings"]
+        if meta["format"] == 1:
+            # Saved before the vote: no neighbour settings, and no vote.
+            raw = {"neighbours": 0, "neighbour_weight": 0.0, "neighbour_temperature": 1.0, **raw}
+        try:
+            settings = Settings.from_mapping(raw)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelFileError(f"{directory}: the settings in {MODEL_FILE} are not valid ({error!r})") from error
         labels = [str(label) for label in meta["labels"]]
         vector_size = int(meta["vector_size"])
         width = len(chars.vocabulary) + len(words.vocabulary) + vector_size
@@ -360,23 +376,6 @@ class LinearModel:
             raise ModelFileError(f"{directory}: the weights do not fit the vocabularies and labels")
         memory = _load_memory(directory, weights, settings, len(chars.vocabulary), vector_size, len(labels))
         return cls(settings, labels, chars, words, vector_size, weights["coefficients"], weights["intercepts"], memory)
-
-
-def _load_settings(directory: Path, raw: dict[str, Any]) -> Settings:
-    """The settings of a saved model; a format-1 model has no neighbour settings (no vote)."""
-    try:
-        return Settings(
-            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
-            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
-            vector_weight=float(raw["vector_weight"]),
-            regularization=float(raw["regularization"]),
-            max_iterations=int(raw["max_iterations"]),
-            neighbours=int(raw.get("neighbours", 0)),
-            neighbour_weight=float(raw.get("neighbour_weight", Settings.neighbour_weight)),
-            neighbour_temperature=float(raw.get("neighbour_temperature", Settings.neighbour_temperature)),
-        )
-    except (KeyError, IndexError, TypeError, ValueError) as error:
-        raise ModelFileError(f"{directory}: the settings in {MODEL_FILE} are not valid ({error!r})") from error
 
 
 def _load_memory(

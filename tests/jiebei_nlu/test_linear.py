@@ -316,7 +316,7 @@ def test_the_solver_finds_the_regression_scikit_learn_finds() -> None:
     labels = [label for _, label in TRAINING]
     settings = Settings(regularization=3.0)
     model = LinearModel.train(examples, labels, settings)
-    sparse, dense = model._sparse_features(examples), model._dense_features(examples)
+    sparse, dense = sp.hstack(model._gram_rows(examples)).tocsr(), model._dense_features(examples)
     reference = LogisticRegression(C=3.0, tol=1e-8, max_iter=10_000).fit(np.hstack([sparse.toarray(), dense]), labels)
 
     assert model.labels == list(reference.classes_)
