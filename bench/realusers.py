@@ -20,6 +20,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 DEV_SET = REPO.parent / "shared" / "realusers" / "dev.tsv"
 NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
+# The label that the dialogue answers with "猜您想问" (actions/suggest.py).
+SUGGESTING = "nlu_fallback"
 UNCOVERED = "uncovered"
 SKIPPED_LABEL = "not_a_question"
 # Golds travel through the worker's (text, expected) pairs as "label|second".
@@ -53,25 +55,33 @@ def load_dev_set(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def golds(expected: str) -> set[str]:
+    """The labels that count as right for one ``"label|second"`` gold."""
+    return set(expected.split(GOLD_SEPARATOR)) - {""}
+
+
 def is_right(expected: str, predicted: str) -> bool:
     """Whether one prediction counts as right (see the module docstring).
 
     Not answering is right only when the first label is ``uncovered``; a
     covered question whose second label is ``uncovered`` must get its label.
     """
-    label, _, second = expected.partition(GOLD_SEPARATOR)
-    golds = {label, second} - {""}
-    if label == UNCOVERED:
-        return predicted in NOT_ANSWERED or predicted in golds
-    return predicted in golds
+    if expected.partition(GOLD_SEPARATOR)[0] == UNCOVERED:
+        return predicted in NOT_ANSWERED or predicted in golds(expected)
+    return predicted in golds(expected)
 
 
 def figures(predictions: Sequence[Any]) -> dict[str, Any]:
     """Resolution, covered accuracy, uncovered not answered, wrong and confident.
 
+    Also how often "猜您想问" helps: of the covered questions that fall back,
+    the share whose buttons offer a right label. That is not counted as
+    resolved: the customer still has to recognise the topic and click.
+
     Args:
-        predictions: Objects with ``text``, ``expected`` ("label|second") and
-            ``predicted`` (the parsed label).
+        predictions: Objects with ``text``, ``expected`` ("label|second"),
+            ``predicted`` (the parsed label) and ``suggested`` (the labels
+            "猜您想问" offers for the parse).
 
     Returns:
         The figures, the number of errors and the errors themselves.
@@ -80,6 +90,7 @@ def figures(predictions: Sequence[Any]) -> dict[str, Any]:
     covered = [r for r in rows if r[0] != UNCOVERED]
     uncovered = [r for r in rows if r[0] == UNCOVERED]
     errors = [p for p, r in zip(predictions, rows, strict=True) if not r[2]]
+    suggesting = [p for p, r in zip(predictions, rows, strict=True) if r[0] != UNCOVERED and r[1] == SUGGESTING]
     return {
         "questions": len(rows),
         "resolution": sum(r[2] for r in rows) / len(rows),
@@ -87,6 +98,10 @@ def figures(predictions: Sequence[Any]) -> dict[str, Any]:
         "uncovered_not_answered": sum(r[2] for r in uncovered) / len(uncovered) if uncovered else None,
         "wrong_and_confident": sum(1 for r in rows if not r[2] and r[1] not in NOT_ANSWERED) / len(rows),
         "fallback_rate": sum(1 for r in rows if r[1] in NOT_ANSWERED) / len(rows),
+        "covered_suggesting": len(suggesting),
+        "right_topic_suggested": (
+            sum(1 for p in suggesting if golds(p.expected) & set(p.suggested)) / len(suggesting) if suggesting else None
+        ),
         "error_count": len(errors),
         "errors": [{"expected": p.expected, "predicted": p.predicted} for p in errors],
     }

@@ -202,6 +202,10 @@ def _real_users(real: dict[str, Any] | None) -> list[str]:
     for key, name in REAL_USER_FIGURES:
         lines.append(f"| {name} | {_f(real['project'][key])} | {_f(real['stock'][key])} |")
     lines += [
+        f"| covered questions answered with 猜您想问 | {real['project'].get('covered_suggesting', '–')} "
+        f"| {real['stock'].get('covered_suggesting', '–')} |",
+        f"| … whose buttons offer a right topic | {_f(real['project'].get('right_topic_suggested'))} "
+        f"| {_f(real['stock'].get('right_topic_suggested'))} |",
         f"| errors | {real['project']['error_count']} | {real['stock']['error_count']} |",
         "",
         f"The stock pipeline makes {_f(real['stock_error_ratio'], 2)} times the project's errors.",

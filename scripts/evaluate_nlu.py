@@ -40,6 +40,8 @@ class Prediction:
     predicted: str
     confidence: float
     classifier_label: str
+    # What "猜您想问" would offer for this parse (actions/suggest.py), best first.
+    suggested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,20 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
     }
 
 
+def suggestions_of_parse(parse: Mapping[str, Any]) -> tuple[str, ...]:
+    """What "猜您想问" would offer for a parse (``actions/suggest.py``), best first.
+
+    A selector reported under "default" (the stock pipeline's) is read as the
+    FAQ selector, as ``label_of_parse`` does.
+    """
+    from actions.suggest import rank_topics
+
+    selectors = parse.get("response_selector") or {}
+    if "faq" not in selectors and "default" in selectors:
+        parse = {**parse, "response_selector": {**selectors, "faq": selectors["default"]}}
+    return tuple(rank_topics(dict(parse)))
+
+
 async def predict(model: Path, examples: Iterable[tuple[str, str]]) -> list[Prediction]:
     """Parses every example with the model."""
     from rasa.core.agent import Agent
@@ -153,6 +169,7 @@ async def predict(model: Path, examples: Iterable[tuple[str, str]]) -> list[Pred
                 predicted=label_of_parse(parse),
                 confidence=float((parse.get("intent") or {}).get("confidence") or 0),
                 classifier_label=label_of_parse(parse, skip_fallback=True),
+                suggested=suggestions_of_parse(parse),
             )
         )
     return predictions

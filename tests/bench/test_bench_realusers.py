@@ -12,8 +12,15 @@ from scripts.evaluate_nlu import Prediction
 HEADER = "row_id\tside\tlabel\tsecond_label\tsentence\n"
 
 
-def prediction(expected: str, predicted: str) -> Prediction:
-    return Prediction(text="问题", expected=expected, predicted=predicted, confidence=0.9, classifier_label=predicted)
+def prediction(expected: str, predicted: str, suggested: tuple[str, ...] = ()) -> Prediction:
+    return Prediction(
+        text="问题",
+        expected=expected,
+        predicted=predicted,
+        confidence=0.9,
+        classifier_label=predicted,
+        suggested=suggested,
+    )
 
 
 def test_dev_set_rows_become_pairs_and_fragments_are_left_out(tmp_path: Path):
@@ -48,6 +55,28 @@ def test_figures_count_second_labels_uncovered_and_confident_errors():
     assert figures["error_count"] == 2
 
 
+def test_figures_say_how_often_the_suggestions_offer_a_right_topic():
+    figures = realusers.figures(
+        [
+            prediction("repayment|overdue", "nlu_fallback", ("interest_rate", "overdue")),  # by the second label
+            prediction("credit_limit|", "nlu_fallback", ("repayment", "interest_rate")),  # not offered
+            prediction("credit_limit|", "nlu_fallback", ()),  # nothing offered
+            prediction("uncovered|", "nlu_fallback", ("repayment",)),  # uncovered: not counted
+            prediction("overdue|", "out_of_scope", ("overdue",)),  # out_of_scope gets no suggestions
+            prediction("overdue|", "overdue", ("overdue",)),  # answered
+        ]
+    )
+    assert figures["covered_suggesting"] == 3
+    assert figures["right_topic_suggested"] == pytest.approx(1 / 3)
+    assert figures["resolution"] == pytest.approx(2 / 6)
+
+
+def test_no_covered_fallback_leaves_the_suggestion_share_empty():
+    figures = realusers.figures([prediction("repayment|", "repayment", ("repayment",))])
+    assert figures["covered_suggesting"] == 0
+    assert figures["right_topic_suggested"] is None
+
+
 def test_not_answering_is_right_only_when_the_first_label_is_uncovered():
     # score.py's rule: a covered question with "uncovered" as its second label
     # must be answered with its label; a fallback is a miss there.
@@ -68,4 +97,6 @@ def test_report_shows_both_pipelines_and_the_error_ratio():
     stock = realusers.figures([prediction("repayment|", "overdue"), prediction("overdue|", "repayment")])
     lines = report._real_users({"dev_set": "/x/dev.tsv", **realusers.compare(project, stock)})
     assert "| resolution | 0.500 | 0.000 |" in lines
+    assert "| covered questions answered with 猜您想问 | 0 | 0 |" in lines
+    assert "| … whose buttons offer a right topic | – | – |" in lines
     assert lines[-1] == "The stock pipeline makes 2.00 times the project's errors."

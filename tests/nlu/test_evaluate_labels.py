@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.evaluate_nlu import label_of_parse
+from scripts.evaluate_nlu import label_of_parse, suggestions_of_parse
 
 
 def faq_parse(selector_key: str, response_key: str) -> dict:
@@ -36,3 +36,33 @@ def test_skip_fallback_takes_the_best_real_intent():
 
     assert label_of_parse(parse) == "nlu_fallback"
     assert label_of_parse(parse, skip_fallback=True) == "greet"
+
+
+def ranked_parse(selector_key: str) -> dict:
+    return {
+        "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.45},
+            {"name": "faq", "confidence": 0.45},
+            {"name": "ask_why_cannot_open", "confidence": 0.3},
+            {"name": "greet", "confidence": 0.2},
+        ],
+        "response_selector": {
+            selector_key: {
+                "ranking": [
+                    {"intent_response_key": "faq/overdue", "confidence": 0.8},
+                    {"intent_response_key": "faq/repayment", "confidence": 0.2},
+                ]
+            }
+        },
+    }
+
+
+def test_suggestions_are_the_offerable_topics_best_first():
+    # 0.45 * 0.8 for overdue, 0.3 for the intent, 0.45 * 0.2 for repayment;
+    # greet is not a topic.
+    assert suggestions_of_parse(ranked_parse("faq")) == ("overdue", "ask_why_cannot_open", "repayment")
+
+
+def test_suggestions_read_a_selector_reported_under_default():
+    assert suggestions_of_parse(ranked_parse("default")) == suggestions_of_parse(ranked_parse("faq"))
