@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import logging
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-# Goals the project set itself (README): name -> target.
-FAQ_P95_GOAL_MS = 80.0
+# Goals the project set itself (README) and those of the real-user issue.
+FAQ_P95_GOAL_MS = 60.0
 THROUGHPUT_GOAL = 40.0
 FULL_TRAINING_GOAL_S = 300.0
 RETRAINING_GOAL_S = 120.0
 QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
 
+
+HELDOUT_ACCURACY_GOAL = 0.93
+# Real-user goals: figure key -> (name, target, at least (True) or at most).
+REAL_USER_GOALS = {
+    "covered_accuracy": ("covered accuracy", 0.93, True),
+    "resolution": ("resolution", 0.92, True),
+    "wrong_and_confident": ("wrong and confident", 0.04, False),
+    "uncovered_not_answered": ("uncovered not answered", 0.60, True),
+}
+STOCK_ERROR_RATIO_GOAL = 2.0
 
 REAL_USER_FIGURES = (
     ("resolution", "resolution"),
@@ -66,14 +80,24 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 most == "noisy",
             )
         )
+        held = q["heldout"]["accuracy"]["project"]
+        rows.append(
+            (
+                "held-out intent accuracy",
+                f">= {HELDOUT_ACCURACY_GOAL:.2f}",
+                _f(held),
+                held >= HELDOUT_ACCURACY_GOAL,
+            )
+        )
+        rows += _real_user_goals(q.get("realusers") or {})
     setups = (results.get("latency") or {}).get("setups", {})
     for name, setup in setups.items():
         faq = setup.get("levels", {}).get("faq_turn", {})
         where = f"{setup['sanic_workers']} worker(s)" if "sanic_workers" in setup else name
         if "1" in faq:
             p95 = faq["1"]["p95_ms"]
-            goal = f"< {FAQ_P95_GOAL_MS:.0f} ms"
-            rows.append((f"FAQ turn p95, 1 client, {where}", goal, f"{p95:.0f} ms", p95 < FAQ_P95_GOAL_MS))
+            goal = f"<= {FAQ_P95_GOAL_MS:.0f} ms"
+            rows.append((f"FAQ turn p95, 1 client, {where}", goal, f"{p95:.0f} ms", p95 <= FAQ_P95_GOAL_MS))
         if "8" in faq:
             rate = faq["8"]["messages_per_second"]
             goal = f">= {THROUGHPUT_GOAL:.0f} msg/s"
@@ -93,6 +117,27 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 retrain < RETRAINING_GOAL_S,
             )
         )
+    return rows
+
+
+def _real_user_goals(real: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """The real-user goals, or nothing when the section was skipped."""
+    if "project" not in real:
+        return []
+    rows: list[tuple[str, str, str, bool | None]] = []
+    for key, (name, target, at_least) in REAL_USER_GOALS.items():
+        value = real["project"][key]
+        met = None if value is None else (value >= target if at_least else value <= target)
+        rows.append((f"real users: {name}", f"{'>=' if at_least else '<='} {target:.2f}", _f(value), met))
+    ratio = real["stock_error_ratio"]
+    rows.append(
+        (
+            "real users: the stock pipeline's errors, times the project's",
+            f">= {STOCK_ERROR_RATIO_GOAL:.0f}",
+            _f(ratio, 2),
+            None if ratio is None else ratio >= STOCK_ERROR_RATIO_GOAL,
+        )
+    )
     return rows
 
 
@@ -326,3 +371,25 @@ def render(results: dict[str, Any]) -> str:
     if "engine" in results:
         lines += _engine(results["engine"])
     return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Renders a results file again, e.g. after the report gained a table: no figure is re-measured."""
+    parser = argparse.ArgumentParser(description="render bench/results.json as markdown again")
+    parser.add_argument("results", type=Path, nargs="?", default=Path(__file__).with_name("results.json"))
+    parser.add_argument("--out", type=Path, help="where to write (default: RESULTS.md beside the results)")
+    args = parser.parse_args(argv)
+    try:
+        results = json.loads(args.results.read_text(encoding="utf-8"))
+        text = render(results)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"error: cannot render {args.results}: {error!r}", file=sys.stderr)
+        return 1
+    out = args.out or args.results.with_name("RESULTS.md")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
