@@ -17,9 +17,6 @@ FAQ_P95_GOAL_MS = 60.0
 THROUGHPUT_GOAL = 40.0
 FULL_TRAINING_GOAL_S = 300.0
 RETRAINING_GOAL_S = 120.0
-QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
-
-
 HELDOUT_ACCURACY_GOAL = 0.93
 # Real-user goals: figure key -> (name, target, at least (True) or at most).
 REAL_USER_GOALS = {
@@ -29,6 +26,7 @@ REAL_USER_GOALS = {
     "uncovered_not_answered": ("uncovered not answered", 0.60, True),
 }
 STOCK_ERROR_RATIO_GOAL = 2.0
+QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
 
 REAL_USER_FIGURES = (
     ("resolution", "resolution"),
