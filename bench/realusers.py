@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from scripts.evaluate_nlu import FALLBACK_INTENT
+
 REPO = Path(__file__).resolve().parents[1]
 DEV_SET = REPO.parent / "shared" / "realusers" / "dev.tsv"
-NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
-# The label that the dialogue answers with "猜您想问" (actions/suggest.py).
-SUGGESTING = "nlu_fallback"
+NOT_ANSWERED = frozenset({FALLBACK_INTENT, "out_of_scope", "human_handoff"})
 UNCOVERED = "uncovered"
 SKIPPED_LABEL = "not_a_question"
 # Golds travel through the worker's (text, expected) pairs as "label|second".
@@ -74,7 +74,8 @@ def is_right(expected: str, predicted: str) -> bool:
 def figures(predictions: Sequence[Any]) -> dict[str, Any]:
     """Resolution, covered accuracy, uncovered not answered, wrong and confident.
 
-    Also how often "猜您想问" helps: of the covered questions that fall back,
+    Also how often "猜您想问" helps: of the covered questions that fall back
+    (``nlu_fallback``, which the dialogue answers with it),
     the share whose buttons offer a right label. That is not counted as
     resolved: the customer still has to recognise the topic and click.
 
@@ -90,7 +91,7 @@ def figures(predictions: Sequence[Any]) -> dict[str, Any]:
     covered = [r for r in rows if r[0] != UNCOVERED]
     uncovered = [r for r in rows if r[0] == UNCOVERED]
     errors = [p for p, r in zip(predictions, rows, strict=True) if not r[2]]
-    suggesting = [p for p, r in zip(predictions, rows, strict=True) if r[0] != UNCOVERED and r[1] == SUGGESTING]
+    suggesting = [p for p, r in zip(predictions, rows, strict=True) if r[0] != UNCOVERED and r[1] == FALLBACK_INTENT]
     return {
         "questions": len(rows),
         "resolution": sum(r[2] for r in rows) / len(rows),
