@@ -26,6 +26,14 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _cores() -> int | None:
+    """Cores this process may run on (a cpuset or taskset limits them), else the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count()
+
+
 def _memory_gib() -> float | None:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -56,7 +64,7 @@ def describe() -> dict[str, Any]:
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cpu_model": _cpu_model(),
-        "cores": os.cpu_count(),
+        "cores": _cores(),
         "memory_gib": _memory_gib(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

@@ -147,7 +147,7 @@ def describe_machine(results: dict[str, Any]) -> str:
         return described
     load = ", ".join(f"{value:.2f}" for value in described["load_average_at_start"])
     text = (
-        f"{described['cpu_model']}, {described['cores']} cores, at commit {described['git_commit']}"
+        f"{described['cpu_model']}, {described['cores']} cores, at commit {described['git_commit'] or 'unknown'}"
         f"{' with uncommitted changes' if described['git_uncommitted_changes'] else ''}, {described['date']} "
         f"(load average {load} at the start)"
     )
