@@ -123,20 +123,30 @@ def _real_user_goals(real: dict[str, Any]) -> list[tuple[str, str, str, bool | N
     if "project" not in real:
         return []
     rows: list[tuple[str, str, str, bool | None]] = []
+    bounds = real.get("intervals") or {}
     for key, (name, target, at_least) in REAL_USER_GOALS.items():
         value = real["project"][key]
         met = None if value is None else (value >= target if at_least else value <= target)
-        rows.append((f"real users: {name}", f"{'>=' if at_least else '<='} {target:.2f}", _f(value), met))
+        measured = _f(value) + _interval(bounds.get("project", {}).get(key), parenthesised=True)
+        rows.append((f"real users: {name}", f"{'>=' if at_least else '<='} {target:.2f}", measured, met))
     ratio = real["stock_error_ratio"]
     rows.append(
         (
             "real users: the stock pipeline's errors, times the project's",
             f">= {STOCK_ERROR_RATIO_GOAL:.0f}",
-            _f(ratio, 2),
+            _f(ratio, 2) + _interval(bounds.get("stock_error_ratio"), 2, parenthesised=True),
             None if ratio is None else ratio >= STOCK_ERROR_RATIO_GOAL,
         )
     )
     return rows
+
+
+def _interval(bounds: Sequence[float] | None, digits: int = 3, parenthesised: bool = False) -> str:
+    """``low–high`` (or `` (low–high)`` after a figure); nothing, or ``–`` in a column, when unknown."""
+    if bounds is None:
+        return "" if parenthesised else "–"
+    text = f"{bounds[0]:.{digits}f}–{bounds[1]:.{digits}f}"
+    return f" ({text})" if parenthesised else text
 
 
 def _machine(results: dict[str, Any]) -> list[str]:
@@ -239,21 +249,56 @@ def _real_users(real: dict[str, Any] | None) -> list[str]:
         f"### Real users (`{Path(real['dev_set']).name}`, {real['project']['questions']} real questions, "
         "rules of `shared/realusers/score.py`)",
         "",
-        "| figure | project | stock |",
-        "|---|---|---|",
     ]
+    bounds = real.get("intervals")
+    # Runs before 2026-12-07 (night) recorded no per-question outcomes, hence no intervals.
+    if bounds is None:
+        lines += ["| figure | project | stock |", "|---|---|---|"]
+    else:
+        level = f"{bounds['level']:.0%} interval"
+        lines += [f"| figure | project | {level} | stock | {level} |", "|---|---|---|---|---|"]
+    project, stock = real["project"], real["stock"]
     for key, name in REAL_USER_FIGURES:
-        lines.append(f"| {name} | {_f(real['project'][key])} | {_f(real['stock'][key])} |")
+        lines.append(_real_user_row(name, _f(project[key]), _f(stock[key]), bounds, key))
     lines += [
-        f"| covered questions answered with 猜您想问 | {real['project'].get('covered_suggesting', '–')} "
-        f"| {real['stock'].get('covered_suggesting', '–')} |",
-        f"| … whose buttons offer a right topic | {_f(real['project'].get('right_topic_suggested'))} "
-        f"| {_f(real['stock'].get('right_topic_suggested'))} |",
-        f"| errors | {real['project']['error_count']} | {real['stock']['error_count']} |",
+        _real_user_row(
+            "covered questions answered with 猜您想问",
+            project.get("covered_suggesting", "–"),
+            stock.get("covered_suggesting", "–"),
+            bounds,
+        ),
+        _real_user_row(
+            "… whose buttons offer a right topic",
+            _f(project.get("right_topic_suggested")),
+            _f(stock.get("right_topic_suggested")),
+            bounds,
+        ),
+        _real_user_row("errors", project["error_count"], stock["error_count"], bounds),
         "",
-        f"The stock pipeline makes {_f(real['stock_error_ratio'], 2)} times the project's errors.",
     ]
+    ratio = f"The stock pipeline makes {_f(real['stock_error_ratio'], 2)} times the project's errors"
+    if bounds is None:
+        lines.append(ratio + ".")
+    else:
+        if bounds["stock_error_ratio"] is not None:
+            ratio += f" ({bounds['level']:.0%} interval {_interval(bounds['stock_error_ratio'], 2)})"
+        lines.append(
+            f"{ratio}. Intervals: {bounds['resamples']} resamples of the questions with replacement, both "
+            "pipelines scored on the same draw; they show how far chance alone moves a figure on this many "
+            "questions."
+        )
     return lines
+
+
+def _real_user_row(
+    name: str, project: object, stock: object, bounds: dict[str, Any] | None, key: str | None = None
+) -> str:
+    """One row of the real-user table; interval cells (``–`` for a figure without one) when the run has them."""
+    if bounds is None:
+        return f"| {name} | {project} | {stock} |"
+    project_bounds = bounds["project"].get(key) if key else None
+    stock_bounds = bounds["stock"].get(key) if key else None
+    return f"| {name} | {project} | {_interval(project_bounds)} | {stock} | {_interval(stock_bounds)} |"
 
 
 def _latency(lat: dict[str, Any]) -> list[str]:

@@ -92,11 +92,95 @@ def test_report_says_plainly_when_the_section_was_skipped():
     assert lines[-1] == "**Real-user dev set: section skipped** (the real-user dev set is absent (x))."
 
 
-def test_report_shows_both_pipelines_and_the_error_ratio():
+def test_report_shows_both_pipelines_the_error_ratio_and_the_intervals():
+    # 40 questions: the project misses the last 10, the stock pipeline the last 20.
+    expected = ["repayment|"] * 40
+    project = realusers.figures([prediction(e, "repayment" if i < 30 else "overdue") for i, e in enumerate(expected)])
+    stock = realusers.figures([prediction(e, "repayment" if i < 20 else "overdue") for i, e in enumerate(expected)])
+    real = realusers.compare(project, stock)
+    low, high = real["intervals"]["project"]["resolution"]
+    ratio_low, ratio_high = real["intervals"]["stock_error_ratio"]
+
+    lines = report._real_users({"dev_set": "/x/dev.tsv", **real})
+
+    assert "| figure | project | 95% interval | stock | 95% interval |" in lines
+    assert f"\n| resolution | 0.750 | {low:.3f}–{high:.3f} | 0.500 | " in "\n".join(lines)
+    assert "| covered questions answered with 猜您想问 | 0 | – | 0 | – |" in lines
+    assert "| … whose buttons offer a right topic | – | – | – | – |" in lines
+    assert lines[-1].startswith(
+        f"The stock pipeline makes 2.00 times the project's errors (95% interval {ratio_low:.2f}–{ratio_high:.2f})."
+    )
+
+
+def test_a_run_without_intervals_renders_as_it_was_written():
     project = realusers.figures([prediction("repayment|", "repayment"), prediction("overdue|", "repayment")])
     stock = realusers.figures([prediction("repayment|", "overdue"), prediction("overdue|", "repayment")])
-    lines = report._real_users({"dev_set": "/x/dev.tsv", **realusers.compare(project, stock)})
+    real = realusers.compare(project, stock)
+    del real["intervals"]  # results.json of runs before the intervals
+
+    lines = report._real_users({"dev_set": "/x/dev.tsv", **real})
+
     assert "| resolution | 0.500 | 0.000 |" in lines
     assert "| covered questions answered with 猜您想问 | 0 | 0 |" in lines
-    assert "| … whose buttons offer a right topic | – | – |" in lines
     assert lines[-1] == "The stock pipeline makes 2.00 times the project's errors."
+
+
+def test_each_question_gets_an_outcome_letter_in_order():
+    figures = realusers.figures(
+        [
+            prediction("repayment|", "repayment"),
+            prediction("repayment|", "overdue"),
+            prediction("repayment|", "nlu_fallback"),
+            prediction("uncovered|", "nlu_fallback"),
+            prediction("uncovered|", "overdue"),
+        ]
+    )
+    assert figures["outcomes"] == "RWFrw"
+
+
+def outcomes(right: int, wrong: int) -> str:
+    return "R" * right + "W" * wrong
+
+
+def test_a_pipeline_against_itself_has_an_error_ratio_of_exactly_one():
+    # Paired: each resample scores both on the same questions. Unpaired
+    # resamples of two copies would give a wide ratio interval around 1.
+    bounds = realusers.intervals(outcomes(80, 20), outcomes(80, 20))
+    assert bounds["stock_error_ratio"] == [1.0, 1.0]
+
+
+def test_the_interval_holds_the_figure_and_narrows_with_more_questions():
+    small = realusers.intervals(outcomes(80, 20), outcomes(60, 40))["project"]["resolution"]
+    large = realusers.intervals(outcomes(800, 200), outcomes(600, 400))["project"]["resolution"]
+
+    assert small[0] < 0.8 < small[1]
+    assert large[0] < 0.8 < large[1]
+    assert large[1] - large[0] < (small[1] - small[0]) / 2
+
+
+def test_the_figures_of_the_intervals_follow_score_py():
+    bounds = realusers.intervals("RRRW" * 25 + "rf" * 5, "RWWW" * 25 + "ww" * 5)
+
+    assert bounds["stock"]["uncovered_not_answered"] == [0.0, 0.0]
+    assert bounds["stock"]["wrong_and_confident"][0] > 0.6
+    assert bounds["project"]["covered_accuracy"][0] < 0.75 < bounds["project"]["covered_accuracy"][1]
+    assert bounds["project"]["wrong_and_confident"][0] < 0.23 < bounds["project"]["wrong_and_confident"][1]
+    assert 2.0 < bounds["stock_error_ratio"][0] < 3.0 < bounds["stock_error_ratio"][1]
+
+
+def test_intervals_are_reproducible_from_their_seed():
+    first = realusers.intervals(outcomes(80, 20), outcomes(60, 40), seed=1)
+    assert realusers.intervals(outcomes(80, 20), outcomes(60, 40), seed=1) == first
+    assert realusers.intervals(outcomes(80, 20), outcomes(60, 40), seed=2) != first
+
+
+def test_a_figure_some_resample_cannot_count_has_no_interval():
+    # No uncovered question at all, and the project makes no error: no ratio.
+    bounds = realusers.intervals(outcomes(10, 0), outcomes(5, 5))
+    assert bounds["project"]["uncovered_not_answered"] is None
+    assert bounds["stock_error_ratio"] is None
+
+
+def test_outcomes_of_different_question_sets_are_not_paired():
+    with pytest.raises(ValueError, match="cannot be paired"):
+        realusers.intervals(outcomes(10, 0), outcomes(10, 1))
