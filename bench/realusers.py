@@ -11,8 +11,10 @@ so that both pipelines are measured in the same run.
 
 595 questions leave room for chance: :func:`intervals` resamples them (the
 same resample for both pipelines) and gives each figure a 95 % interval,
-and the stock pipeline's error ratio one, so that a difference between two
-runs or two pipelines can be told from noise.
+and the stock pipeline's error ratio one; :func:`differences` does the same
+for the move of each figure between two runs (``python -m bench.compare``),
+so that a difference between two runs or two pipelines can be told from
+noise.
 """
 
 from __future__ import annotations
@@ -157,42 +159,101 @@ def intervals(project: str, stock: str, resamples: int = RESAMPLES, seed: int = 
     Raises:
         ValueError: If the two outcome strings differ in length or are empty.
     """
-    if len(project) != len(stock) or not project:
-        raise ValueError(f"outcomes of {len(project)} and {len(stock)} questions cannot be paired")
-    draws = np.random.default_rng(seed).integers(0, len(project), size=(resamples, len(project)))
-    tail = (1 - INTERVAL_LEVEL) / 2 * 100
-
-    def interval(values: np.ndarray) -> list[float] | None:
-        if not np.all(np.isfinite(values)):
-            return None
-        low, high = np.percentile(values, [tail, 100 - tail])
-        return [float(low), float(high)]
-
-    def resampled(outcomes: str) -> tuple[dict[str, list[float] | None], np.ndarray]:
-        letters = np.array(list(outcomes))
-        right = np.isin(letters, [RIGHT, RIGHT.lower()])[draws]
-        covered = np.char.isupper(letters)[draws]
-        confident = np.isin(letters, [CONFIDENTLY_WRONG, CONFIDENTLY_WRONG.lower()])[draws]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            figures = {
-                "resolution": interval(right.mean(axis=1)),
-                "covered_accuracy": interval((right & covered).sum(axis=1) / covered.sum(axis=1)),
-                "uncovered_not_answered": interval((right & ~covered).sum(axis=1) / (~covered).sum(axis=1)),
-                "wrong_and_confident": interval(confident.mean(axis=1)),
-            }
-        return figures, (~right).sum(axis=1)
-
-    project_figures, project_errors = resampled(project)
-    stock_figures, stock_errors = resampled(stock)
+    project_draws, stock_draws = _paired_resamples(project, stock, resamples, seed)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = interval(stock_errors / project_errors)
+        ratio = _interval(stock_draws.pop("errors") / project_draws.pop("errors"))
     return {
         "level": INTERVAL_LEVEL,
         "resamples": resamples,
-        "project": project_figures,
-        "stock": stock_figures,
+        "project": {figure: _interval(values) for figure, values in project_draws.items()},
+        "stock": {figure: _interval(values) for figure, values in stock_draws.items()},
         "stock_error_ratio": ratio,
     }
+
+
+def differences(before: str, after: str, resamples: int = RESAMPLES, seed: int = RESAMPLE_SEED) -> dict[str, Any]:
+    """How each figure moved from one run to another, with a 95 % interval of the move (paired bootstrap).
+
+    Args:
+        before: One run's outcomes (``figures()["outcomes"]``).
+        after: Another run's outcomes for the same questions in the same order.
+        resamples: How many resamples.
+        seed: Seed of the draw.
+
+    Returns:
+        ``{"level", "resamples", "questions", "changed", "figures": {figure: {"before", "after",
+        "difference", "interval"}}}``: ``changed`` counts the questions whose
+        outcome differs; ``errors`` is a count, the other figures are shares.
+        An interval that holds 0 is a move chance alone could make.
+
+    Raises:
+        ValueError: If the two outcome strings differ in length or are empty.
+    """
+    before_draws, after_draws = _paired_resamples(before, after, resamples, seed)
+    before_all, after_all = _figures_of(before), _figures_of(after)
+    figures = {}
+    for figure, values in before_draws.items():
+        with np.errstate(invalid="ignore"):
+            moved = after_draws[figure] - values
+        first, second = before_all[figure], after_all[figure]
+        figures[figure] = {
+            "before": first,
+            "after": second,
+            "difference": None if first is None or second is None else second - first,
+            "interval": _interval(moved),
+        }
+    changed = sum(1 for x, y in zip(before, after, strict=True) if x != y)
+    return {
+        "level": INTERVAL_LEVEL,
+        "resamples": resamples,
+        "questions": len(before),
+        "changed": changed,
+        "figures": figures,
+    }
+
+
+def _paired_resamples(
+    first: str, second: str, resamples: int, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Both outcome strings scored on the same resamples of their questions."""
+    if len(first) != len(second) or not first:
+        raise ValueError(f"outcomes of {len(first)} and {len(second)} questions cannot be paired")
+    draws = np.random.default_rng(seed).integers(0, len(first), size=(resamples, len(first)))
+    return _resampled(first, draws), _resampled(second, draws)
+
+
+def _resampled(outcomes: str, draws: np.ndarray) -> dict[str, np.ndarray]:
+    """Each figure of ``score.py`` (and the error count) on each resample; NaN where a share has no question."""
+    letters = np.array(list(outcomes))
+    right = np.isin(letters, [RIGHT, RIGHT.lower()])[draws]
+    covered = np.char.isupper(letters)[draws]
+    confident = np.isin(letters, [CONFIDENTLY_WRONG, CONFIDENTLY_WRONG.lower()])[draws]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "resolution": right.mean(axis=1),
+            "covered_accuracy": (right & covered).sum(axis=1) / covered.sum(axis=1),
+            "uncovered_not_answered": (right & ~covered).sum(axis=1) / (~covered).sum(axis=1),
+            "wrong_and_confident": confident.mean(axis=1),
+            "errors": (~right).sum(axis=1).astype(float),
+        }
+
+
+def _figures_of(outcomes: str) -> dict[str, float | None]:
+    """The figures of the outcomes themselves (no resampling)."""
+    everything = np.arange(len(outcomes))[np.newaxis, :]
+    return {
+        figure: (float(values[0]) if np.isfinite(values[0]) else None)
+        for figure, values in _resampled(outcomes, everything).items()
+    }
+
+
+def _interval(values: np.ndarray) -> list[float] | None:
+    """The central 95 % of the resampled values; None when some resample had nothing to count."""
+    if not np.all(np.isfinite(values)):
+        return None
+    tail = (1 - INTERVAL_LEVEL) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return [float(low), float(high)]
 
 
 def compare(project: dict[str, Any], stock: dict[str, Any]) -> dict[str, Any]:

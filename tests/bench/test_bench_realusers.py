@@ -184,3 +184,26 @@ def test_a_figure_some_resample_cannot_count_has_no_interval():
 def test_outcomes_of_different_question_sets_are_not_paired():
     with pytest.raises(ValueError, match="cannot be paired"):
         realusers.intervals(outcomes(10, 0), outcomes(10, 1))
+
+
+def test_a_run_against_itself_moved_nothing():
+    moved = realusers.differences(outcomes(80, 20), outcomes(80, 20))
+    assert moved["changed"] == 0
+    assert moved["figures"]["resolution"] == {"before": 0.8, "after": 0.8, "difference": 0.0, "interval": [0.0, 0.0]}
+
+
+def test_a_move_of_a_few_questions_is_within_chance_and_a_large_one_is_not():
+    few = realusers.differences(outcomes(160, 40), outcomes(163, 37))["figures"]["resolution"]
+    many = realusers.differences(outcomes(160, 40), outcomes(190, 10))["figures"]["resolution"]
+
+    assert few["difference"] == pytest.approx(0.015)
+    assert few["interval"][0] <= 0 <= few["interval"][1]
+    assert many["difference"] == pytest.approx(0.15)
+    assert many["interval"][0] > 0
+
+
+def test_a_move_counts_errors_and_names_figures_without_questions():
+    moved = realusers.differences("RRWF", "RRRF")
+    assert moved["figures"]["errors"]["difference"] == -1
+    assert moved["figures"]["uncovered_not_answered"]["before"] is None
+    assert moved["figures"]["uncovered_not_answered"]["interval"] is None
