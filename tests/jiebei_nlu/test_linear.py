@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from jiebei_nlu.linear import (
     NgramTfidf,
     Settings,
     char_grams,
+    minimize_lbfgs,
     word_grams,
 )
 
@@ -321,3 +323,55 @@ def test_the_solver_finds_the_regression_scikit_learn_finds() -> None:
 
     assert model.labels == list(reference.classes_)
     assert np.abs(model.predict(examples) - reference.predict_proba(np.hstack([sparse.toarray(), dense]))).max() < 1e-4
+
+
+def _quadratic(matrix: np.ndarray, target: np.ndarray):  # type: ignore[no-untyped-def]
+    def loss_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
+        return float(0.5 * x @ matrix @ x - target @ x), matrix @ x - target
+
+    return loss_and_gradient
+
+
+def test_the_solver_reaches_the_minimum_of_an_ill_conditioned_quadratic() -> None:
+    rng = np.random.default_rng(3)
+    basis, _ = np.linalg.qr(rng.normal(size=(30, 30)))
+    matrix = basis @ np.diag(np.logspace(0, 4, 30)) @ basis.T
+    target = rng.normal(size=30)
+    minimum = np.linalg.solve(matrix, target)
+    start = np.zeros(30)
+
+    exact = minimize_lbfgs(_quadratic(matrix, target), start, 1e-5, max_iterations=2000, loss_tolerance=0.0)
+    early = minimize_lbfgs(_quadratic(matrix, target), start, 1e-5, max_iterations=2000)
+
+    assert (exact.converged, exact.message) == (True, "gradient below tolerance")
+    assert np.allclose(exact.x, minimum, atol=1e-5)  # gradient 1e-5, smallest eigenvalue 1
+    # By default it stops, like scipy's L-BFGS-B, once a step barely lowers the loss.
+    assert (early.converged, early.message) == (True, "the loss stopped decreasing")
+    assert early.iterations < exact.iterations
+    assert 0 <= early.loss - exact.loss < 1e-6 * abs(exact.loss)
+    assert not start.any()  # the start point is not modified
+
+
+def test_the_solver_follows_a_curved_valley_to_its_minimum() -> None:
+    def rosenbrock(x: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b = x
+        loss = (1 - a) ** 2 + 100 * (b - a * a) ** 2
+        return float(loss), np.array([-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)])
+
+    solution = minimize_lbfgs(rosenbrock, np.array([-1.2, 1.0]), gradient_tolerance=1e-6, max_iterations=1000)
+
+    assert solution.converged
+    assert np.allclose(solution.x, [1.0, 1.0], atol=1e-4)
+
+
+def test_the_solver_says_when_it_ran_out_of_iterations(caplog: pytest.LogCaptureFixture) -> None:
+    rng = np.random.default_rng(3)
+    matrix = np.diag(np.logspace(0, 4, 30))
+    solution = minimize_lbfgs(_quadratic(matrix, rng.normal(size=30)), np.zeros(30), 1e-12, max_iterations=2)
+    assert (solution.converged, solution.iterations, solution.message) == (False, 2, "iteration limit reached")
+
+    with caplog.at_level(logging.WARNING, logger="jiebei_nlu.linear"):
+        LinearModel.train(
+            [_example(text) for text, _ in TRAINING], [label for _, label in TRAINING], Settings(max_iterations=1)
+        )
+    assert "stopped before converging (iteration limit reached)" in caplog.text
