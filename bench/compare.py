@@ -39,6 +39,13 @@ class RunError(ValueError):
 def real_users_of(path: Path, pipeline: str) -> dict[str, Any]:
     """The real-user section of one pipeline in a results file.
 
+    Args:
+        path: A ``results.json`` written by ``bench.run``.
+        pipeline: ``project`` or ``stock``.
+
+    Returns:
+        ``{"dev_set": path or None, "outcomes": one letter per question}``.
+
     Raises:
         RunError: If the file is unreadable, is not JSON, skipped the section
             or predates the per-question outcomes.
@@ -47,19 +54,30 @@ def real_users_of(path: Path, pipeline: str) -> dict[str, Any]:
         results = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise RunError(f"{path}: cannot read it ({error})") from error
-    real = (results.get("quality") or {}).get("realusers") if isinstance(results, dict) else None
-    if not real:
+    quality = results.get("quality") if isinstance(results, dict) else None
+    real = quality.get("realusers") if isinstance(quality, dict) else None
+    if not isinstance(real, dict) or not real:
         raise RunError(f"{path}: no real-user section (the run measured no quality)")
     if "skipped" in real:
         raise RunError(f"{path}: the run skipped the real-user section ({real['skipped']})")
-    outcomes = real.get(pipeline, {}).get("outcomes")
-    if not outcomes:
+    figures = real.get(pipeline)
+    outcomes = figures.get("outcomes") if isinstance(figures, dict) else None
+    if not outcomes or not isinstance(outcomes, str):
         raise RunError(f"{path}: no per-question outcomes for the {pipeline} pipeline (a run before 2026-12-07)")
     return {"dev_set": real.get("dev_set"), "outcomes": outcomes}
 
 
 def render(before: Path, after: Path, moved: dict[str, Any]) -> str:
-    """The comparison as a markdown table."""
+    """The comparison as a markdown table.
+
+    Args:
+        before: The earlier run's file (named in the heading).
+        after: The later run's file.
+        moved: What `bench.realusers.differences` returned for the two runs.
+
+    Returns:
+        A heading line and one table row per figure.
+    """
     level = f"{moved['level']:.0%} interval"
     lines = [
         f"{before} -> {after}: {moved['changed']} of {moved['questions']} questions changed outcome",
@@ -78,12 +96,14 @@ def render(before: Path, after: Path, moved: dict[str, Any]) -> str:
 
 
 def _number(value: float | None, digits: int, signed: bool = False) -> str:
+    """A figure with ``digits`` decimals (a sign in front when ``signed``), ``–`` when unknown."""
     if value is None:
         return "–"
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def _bounds(bounds: Sequence[float] | None, digits: int) -> str:
+    """An interval of a move as ``low to high``, both signed; ``–`` when unknown."""
     if bounds is None:
         return "–"
     return f"{_number(bounds[0], digits, signed=True)} to {_number(bounds[1], digits, signed=True)}"

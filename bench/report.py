@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench import realusers
+
 logger = logging.getLogger(__name__)
 
 # Goals the project set itself (README) and those of the real-user issue.
@@ -123,7 +125,7 @@ def _real_user_goals(real: dict[str, Any]) -> list[tuple[str, str, str, bool | N
     if "project" not in real:
         return []
     rows: list[tuple[str, str, str, bool | None]] = []
-    bounds = real.get("intervals") or {}
+    bounds = _intervals(real) or {}
     for key, (name, target, at_least) in REAL_USER_GOALS.items():
         value = real["project"][key]
         met = None if value is None else (value >= target if at_least else value <= target)
@@ -139,6 +141,15 @@ def _real_user_goals(real: dict[str, Any]) -> list[tuple[str, str, str, bool | N
         )
     )
     return rows
+
+
+def _intervals(real: dict[str, Any]) -> dict[str, Any] | None:
+    """The 95 % intervals of a real-user section, computed from its per-question outcomes.
+
+    None for runs before 2026-12-07 (night), which recorded no outcomes.
+    """
+    project, stock = real["project"].get("outcomes"), real["stock"].get("outcomes")
+    return realusers.intervals(project, stock) if project and stock else None
 
 
 def _interval(bounds: Sequence[float] | None, digits: int = 3, parenthesised: bool = False) -> str:
@@ -250,8 +261,7 @@ def _real_users(real: dict[str, Any] | None) -> list[str]:
         "rules of `shared/realusers/score.py`)",
         "",
     ]
-    bounds = real.get("intervals")
-    # Runs before 2026-12-07 (night) recorded no per-question outcomes, hence no intervals.
+    bounds = _intervals(real)
     if bounds is None:
         lines += ["| figure | project | stock |", "|---|---|---|"]
     else:

@@ -491,23 +491,33 @@ def minimize_lbfgs(
     keeps the same two stopping rules (gradient and loss decrease) in numpy.
 
     Args:
-        loss_and_gradient: the loss and its gradient at a point.
+        loss_and_gradient: the loss and its gradient at a point; the
+            gradient is copied, so the function may reuse its buffers.
         start: the first point (not modified).
         gradient_tolerance: stop when no gradient component exceeds this.
         max_iterations: stop after this many steps.
         memory: how many past steps shape the next direction.
-        loss_tolerance: stop when a step lowers the loss by less than this
-            share of it (0: only the gradient rule and the limit stop it).
+        loss_tolerance: stop when a step lowers the loss by no more than
+            this share of it (0: only the gradient rule and the limit stop it).
 
     Returns:
         The last point, its loss, the steps taken and whether a stopping rule
         other than the iteration limit ended the search.
     """
-    x = start.astype(np.float64, copy=True)
-    loss, gradient = loss_and_gradient(x)
+
+    def evaluate(point: np.ndarray) -> tuple[float, np.ndarray]:
+        # A float64 copy in one piece: the BLAS calls below work in place on it.
+        loss, gradient = loss_and_gradient(point)
+        return float(loss), np.array(gradient, dtype=np.float64, order="C", copy=True).reshape(-1)
+
+    def small(gradient: np.ndarray) -> bool:
+        return max(gradient.max(), -gradient.min()) <= gradient_tolerance
+
+    x = np.array(start, dtype=np.float64, order="C", copy=True).reshape(-1)
+    loss, gradient = evaluate(x)
     steps: deque[tuple[np.ndarray, np.ndarray, float]] = deque(maxlen=memory)
     for iteration in range(max_iterations):
-        if max(gradient.max(), -gradient.min()) <= gradient_tolerance:
+        if small(gradient):
             return Solution(x, loss, iteration, True, "gradient below tolerance")
         direction = _lbfgs_direction(gradient, steps)
         slope = float(gradient @ direction)
@@ -518,7 +528,7 @@ def minimize_lbfgs(
         step = 1.0 if steps else 1.0 / float(np.linalg.norm(direction))
         while True:
             candidate = blas.daxpy(direction, x.copy(), a=step)  # x + step * direction
-            new_loss, new_gradient = loss_and_gradient(candidate)
+            new_loss, new_gradient = evaluate(candidate)
             if new_loss <= loss + SUFFICIENT_DECREASE * step * slope:
                 break
             step /= 2
@@ -532,6 +542,8 @@ def minimize_lbfgs(
         x, loss, gradient = candidate, new_loss, new_gradient
         if decrease <= loss_tolerance:
             return Solution(x, loss, iteration + 1, True, "the loss stopped decreasing")
+    if small(gradient):  # the last step allowed may have reached the tolerance
+        return Solution(x, loss, max_iterations, True, "gradient below tolerance")
     return Solution(x, loss, max_iterations, False, "iteration limit reached")
 
 
@@ -539,17 +551,20 @@ def _lbfgs_direction(gradient: np.ndarray, steps: deque[tuple[np.ndarray, np.nda
     """The L-BFGS descent direction: minus the gradient times the inverse Hessian the steps estimate.
 
     In place with BLAS: with two million weights, each temporary array numpy
-    would allocate costs more than the arithmetic.
+    would allocate costs more than the arithmetic. Every array is float64
+    and in one piece (`minimize_lbfgs` makes sure), so the BLAS calls
+    return the array they were given; it is taken from their result all the
+    same.
     """
     direction = -gradient
     scales = []
     for moved, change, inverse in reversed(steps):
         scale = inverse * blas.ddot(moved, direction)
-        blas.daxpy(change, direction, a=-scale)
+        direction = blas.daxpy(change, direction, a=-scale)
         scales.append(scale)
     if steps:
         moved, change, _ = steps[-1]
-        blas.dscal(blas.ddot(moved, change) / blas.ddot(change, change), direction)
+        direction = blas.dscal(blas.ddot(moved, change) / blas.ddot(change, change), direction)
     for (moved, change, inverse), scale in zip(steps, reversed(scales), strict=True):
-        blas.daxpy(moved, direction, a=scale - inverse * blas.ddot(change, direction))
+        direction = blas.daxpy(moved, direction, a=scale - inverse * blas.ddot(change, direction))
     return direction

@@ -45,6 +45,8 @@ def test_the_stock_pipeline_can_be_compared_too(tmp_path: Path, capsys):
         (None, "no per-question outcomes for the project pipeline"),
         ({"quality": {"realusers": {"skipped": "absent"}}}, "skipped the real-user section (absent)"),
         ({"latency": {}}, "no real-user section"),
+        ({"quality": ["not", "a", "section"]}, "no real-user section"),
+        ({"quality": {"realusers": {"project": "R"}}}, "no per-question outcomes"),
         ("{not json", "cannot read it"),
     ],
 )

@@ -98,8 +98,9 @@ def test_report_shows_both_pipelines_the_error_ratio_and_the_intervals():
     project = realusers.figures([prediction(e, "repayment" if i < 30 else "overdue") for i, e in enumerate(expected)])
     stock = realusers.figures([prediction(e, "repayment" if i < 20 else "overdue") for i, e in enumerate(expected)])
     real = realusers.compare(project, stock)
-    low, high = real["intervals"]["project"]["resolution"]
-    ratio_low, ratio_high = real["intervals"]["stock_error_ratio"]
+    bounds = realusers.intervals(project["outcomes"], stock["outcomes"])
+    low, high = bounds["project"]["resolution"]
+    ratio_low, ratio_high = bounds["stock_error_ratio"]
 
     lines = report._real_users({"dev_set": "/x/dev.tsv", **real})
 
@@ -115,8 +116,9 @@ def test_report_shows_both_pipelines_the_error_ratio_and_the_intervals():
 def test_a_run_without_intervals_renders_as_it_was_written():
     project = realusers.figures([prediction("repayment|", "repayment"), prediction("overdue|", "repayment")])
     stock = realusers.figures([prediction("repayment|", "overdue"), prediction("overdue|", "repayment")])
+    for figures in (project, stock):
+        del figures["outcomes"]  # results.json of runs before the intervals
     real = realusers.compare(project, stock)
-    del real["intervals"]  # results.json of runs before the intervals
 
     lines = report._real_users({"dev_set": "/x/dev.tsv", **real})
 
@@ -174,16 +176,34 @@ def test_intervals_are_reproducible_from_their_seed():
     assert realusers.intervals(outcomes(80, 20), outcomes(60, 40), seed=2) != first
 
 
-def test_a_figure_some_resample_cannot_count_has_no_interval():
+def test_a_figure_no_resample_can_count_has_no_interval():
     # No uncovered question at all, and the project makes no error: no ratio.
     bounds = realusers.intervals(outcomes(10, 0), outcomes(5, 5))
     assert bounds["project"]["uncovered_not_answered"] is None
     assert bounds["stock_error_ratio"] is None
 
 
-def test_outcomes_of_different_question_sets_are_not_paired():
-    with pytest.raises(ValueError, match="cannot be paired"):
-        realusers.intervals(outcomes(10, 0), outcomes(10, 1))
+def test_a_rare_kind_of_question_gets_an_interval_from_the_resamples_that_hold_it():
+    # 2 uncovered questions in 60: about one resample in 15 draws neither.
+    project = "R" * 58 + "rf"
+    bounds = realusers.intervals(project, project)
+    assert bounds["project"]["uncovered_not_answered"] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (outcomes(10, 0), outcomes(10, 1), "cannot be paired"),
+        ("", "", "cannot be paired"),
+        ("RRX", "RRR", "unknown outcome letter"),
+        ("RRr", "RRR", "disagree on which questions are covered"),
+    ],
+)
+def test_outcomes_that_are_not_the_same_questions_are_not_paired(first: str, second: str, message: str):
+    with pytest.raises(ValueError, match=message):
+        realusers.intervals(first, second)
+    with pytest.raises(ValueError, match=message):
+        realusers.differences(first, second)
 
 
 def test_a_run_against_itself_moved_nothing():

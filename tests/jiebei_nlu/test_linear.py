@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from jiebei_nlu.linear import (
     NeighbourMemory,
     NgramTfidf,
     Settings,
+    _lbfgs_direction,
     char_grams,
     minimize_lbfgs,
     word_grams,
@@ -375,3 +377,54 @@ def test_the_solver_says_when_it_ran_out_of_iterations(caplog: pytest.LogCapture
             [_example(text) for text, _ in TRAINING], [label for _, label in TRAINING], Settings(max_iterations=1)
         )
     assert "stopped before converging (iteration limit reached)" in caplog.text
+
+
+def test_the_direction_meets_the_newest_step_s_secant_condition() -> None:
+    # L-BFGS's inverse Hessian H maps the newest gradient change y onto its
+    # step s (H y = s); the direction for a gradient g is -H g.
+    rng = np.random.default_rng(5)
+    steps: deque[tuple[np.ndarray, np.ndarray, float]] = deque(maxlen=4)
+    for _ in range(4):
+        moved, change = rng.normal(size=12), rng.normal(size=12)
+        change += 3 * moved  # positive curvature
+        steps.append((moved, change, 1.0 / float(moved @ change)))
+    newest_move, newest_change, _ = steps[-1]
+
+    assert np.allclose(_lbfgs_direction(newest_change, steps), -newest_move)
+    assert np.allclose(_lbfgs_direction(np.ones(12), deque()), -np.ones(12))
+
+
+def test_the_solver_copes_with_single_precision_and_reused_gradient_buffers() -> None:
+    matrix = np.diag(np.logspace(0, 2, 20))
+    target = np.linspace(-1, 1, 20)
+    buffer = np.zeros(20, dtype=np.float32)
+
+    def loss_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
+        buffer[:] = matrix @ x - target  # the same float32 array every call
+        return float(0.5 * x @ matrix @ x - target @ x), buffer
+
+    solution = minimize_lbfgs(loss_and_gradient, np.zeros(20), 1e-4, max_iterations=200)
+
+    assert solution.converged
+    assert np.allclose(solution.x, target / np.diag(matrix), atol=1e-4)
+
+
+def test_the_solver_says_when_no_step_lowers_the_loss() -> None:
+    # A gradient that points the wrong way: every step along it goes uphill.
+    def misleading(x: np.ndarray) -> tuple[float, np.ndarray]:
+        return float(x @ x), -2 * x - 1
+
+    solution = minimize_lbfgs(misleading, np.zeros(3), 1e-6, max_iterations=50)
+
+    assert (solution.converged, solution.message) == (False, "the line search found no lower loss")
+    assert not solution.x.any()  # it stays where the loss was lowest
+
+
+def test_the_last_allowed_step_counts_if_it_reaches_the_tolerance() -> None:
+    matrix = np.diag([1.0, 2.0])
+    target = np.array([1.0, 1.0])
+    needed = minimize_lbfgs(_quadratic(matrix, target), np.zeros(2), 1e-10, 100, loss_tolerance=0.0).iterations
+
+    solution = minimize_lbfgs(_quadratic(matrix, target), np.zeros(2), 1e-10, needed, loss_tolerance=0.0)
+
+    assert (solution.converged, solution.iterations) == (True, needed)
