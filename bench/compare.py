@@ -23,13 +23,7 @@ from typing import Any
 
 from bench import realusers
 
-FIGURE_NAMES = {
-    "resolution": "resolution",
-    "covered_accuracy": "covered accuracy",
-    "uncovered_not_answered": "uncovered not answered",
-    "wrong_and_confident": "wrong and confident",
-    "errors": "errors",
-}
+FIGURE_NAMES = {**realusers.FIGURE_NAMES, "errors": "errors"}
 
 
 class RunError(ValueError):

@@ -40,6 +40,13 @@ GOLD_SEPARATOR = "|"
 # lower case for an uncovered one.
 RIGHT, CONFIDENTLY_WRONG, NOT_ANSWERED_WRONG = "R", "W", "F"
 OUTCOME_LETTERS = "RWFrwf"
+# The figures of score.py, by their key in figures() and in the intervals.
+FIGURE_NAMES = {
+    "resolution": "resolution",
+    "covered_accuracy": "covered accuracy",
+    "uncovered_not_answered": "uncovered not answered",
+    "wrong_and_confident": "wrong and confident",
+}
 INTERVAL_LEVEL = 0.95
 RESAMPLES = 2000
 RESAMPLE_SEED = 20261207

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -30,13 +31,7 @@ REAL_USER_GOALS = {
 STOCK_ERROR_RATIO_GOAL = 2.0
 QUALITY_SETS = (("heldout", "held-out"), ("noisy", "noisy held-out"), ("cross_validation", "cross-validation"))
 
-REAL_USER_FIGURES = (
-    ("resolution", "resolution"),
-    ("covered_accuracy", "covered accuracy"),
-    ("uncovered_not_answered", "uncovered not answered"),
-    ("wrong_and_confident", "wrong and confident"),
-    ("fallback_rate", "fallback rate"),
-)
+REAL_USER_FIGURES = (*realusers.FIGURE_NAMES.items(), ("fallback_rate", "fallback rate"))
 
 
 def _f(value: float | None, digits: int = 3) -> str:
@@ -149,7 +144,13 @@ def _intervals(real: dict[str, Any]) -> dict[str, Any] | None:
     None for runs before 2026-12-07 (night), which recorded no outcomes.
     """
     project, stock = real["project"].get("outcomes"), real["stock"].get("outcomes")
-    return realusers.intervals(project, stock) if project and stock else None
+    return _intervals_of(project, stock) if project and stock else None
+
+
+@functools.lru_cache(maxsize=4)
+def _intervals_of(project: str, stock: str) -> dict[str, Any]:
+    """One resampling per pair of outcome strings: the goals table and the real-user table share it."""
+    return realusers.intervals(project, stock)
 
 
 def _interval(bounds: Sequence[float] | None, digits: int = 3, parenthesised: bool = False) -> str:
