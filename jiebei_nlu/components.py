@@ -83,8 +83,36 @@ def _source_digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def _fraction(config: dict[str, Any], key: str, component: str, *, zero_allowed: bool) -> float:
+    """The config's ``key`` as a number up to 1 (from 0, or above 0); ValueError otherwise."""
+    given = config.get(key)
+    value = given if isinstance(given, (int, float)) and not isinstance(given, bool) else None
+    if value is None or not 0 <= value <= 1 or (value == 0 and not zero_allowed):
+        bounds = "from 0 to 1" if zero_allowed else "above 0 and at most 1"
+        raise ValueError(f"{component}: {key} must be a number {bounds}, got {given!r}")
+    return float(value)
+
+
+class _BuiltFromConfig(GraphComponent):
+    """A component whose constructor takes its config alone."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Builds the component from its config."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Creates the component (see `GraphComponent.create`)."""
+        return cls(config)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class TextNormalizer(GraphComponent):
+class TextNormalizer(_BuiltFromConfig):
     """Rewrites message text with `jiebei_nlu.normalize.normalize_text`.
 
     Runs over every training example and every incoming message, so the
@@ -116,17 +144,6 @@ class TextNormalizer(GraphComponent):
         except OSError:
             variants = b""
         return _source_digest(variants, inspect.getsource(normalize).encode("utf-8"))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TextNormalizer:
-        """Creates the component (see `GraphComponent.create`)."""
-        return cls(config)
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Loads and validates the variant table.
@@ -286,7 +303,7 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class FaqConfidenceGate(GraphComponent):
+class FaqConfidenceGate(_BuiltFromConfig):
     """Turns an FAQ answer the response selector is unsure of into a fallback.
 
     Rasa's ``FallbackClassifier`` looks at the intent only: a message that is
@@ -306,22 +323,8 @@ class FaqConfidenceGate(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Keeps the threshold and the retrieval intent's name."""
-        threshold = config.get("threshold")
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-            raise ValueError(f"FaqConfidenceGate: threshold must be a number from 0 to 1, got {threshold!r}")
-        self._threshold = float(threshold)
+        self._threshold = _fraction(config, "threshold", "FaqConfidenceGate", zero_allowed=True)
         self._intent = str(config.get("retrieval_intent") or "faq")
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FaqConfidenceGate:
-        """Creates the component (see `GraphComponent.create`)."""
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replaces unsure FAQ answers by ``nlu_fallback``.
@@ -349,7 +352,7 @@ class FaqConfidenceGate(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyNet(GraphComponent):
+class SafetyNet(_BuiltFromConfig):
     """Makes a message that matches a safety pattern a safety case.
 
     List it last. When `jiebei_nlu.safety` finds a safety intent in the
@@ -386,21 +389,7 @@ class SafetyNet(GraphComponent):
         """Loads the patterns (raises `jiebei_nlu.safety.SafetyFileError` when invalid)."""
         path = config.get("patterns_path")
         self._net = safety.load_safety_net(path) if path else safety.default_safety_net()
-        least = config.get("min_confidence", 1.0)
-        if isinstance(least, bool) or not isinstance(least, (int, float)) or not 0 < least <= 1:
-            raise ValueError(f"SafetyNet: min_confidence must be a number above 0 and at most 1, got {least!r}")
-        self._least = float(least)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyNet:
-        """Creates the component (see `GraphComponent.create`)."""
-        return cls(config)
+        self._least = _fraction({"min_confidence": 1.0, **config}, "min_confidence", "SafetyNet", zero_allowed=False)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets the safety intent of each message that matches a pattern.

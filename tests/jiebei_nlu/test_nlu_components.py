@@ -234,7 +234,7 @@ def test_gate_leaves_other_intents_alone() -> None:
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, "0.5", True, None])
 def test_gate_rejects_a_threshold_outside_zero_to_one(threshold: Any) -> None:
-    with pytest.raises(ValueError, match="FaqConfidenceGate: threshold must be a number from 0 to 1"):
+    with pytest.raises(ValueError, match=f"FaqConfidenceGate: threshold must be a number from 0 to 1, got {threshold!r}$"):
         FaqConfidenceGate({"threshold": threshold})
 
 

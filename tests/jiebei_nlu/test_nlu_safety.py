@@ -105,7 +105,7 @@ def test_by_default_only_patterns_make_a_safety_case():
 
 @pytest.mark.parametrize("least", [0, 1.5, "0.3", True])
 def test_a_bad_least_confidence_is_refused(least):
-    with pytest.raises(ValueError, match="min_confidence"):
+    with pytest.raises(ValueError, match=f"SafetyNet: min_confidence must be a number above 0 and at most 1, got {least!r}"):
         SafetyNetComponent({"patterns_path": None, "min_confidence": least})
 
 
