@@ -9,7 +9,8 @@ Sections (all by default, in this order):
 - ``quality``: project pipeline vs stock Rasa Chinese pipeline (held-out,
   noisy held-out, the real-user dev set ``../shared/realusers/dev.tsv`` when
   present, k-fold cross-validation). Last, because it is long: the
-  stock pipeline trains for 12 to 16 minutes a model on 2 cores.
+  stock pipeline trains for 12 to 16 minutes a model on 2 fast cores, and
+  for over 90 on a slow 2-core machine.
 
 The full run writes ``bench/results.json`` and ``bench/RESULTS.md``. ``--quick``
 (2 folds, few epochs, few requests) and ``--only`` write to
@@ -18,8 +19,8 @@ results.
 
 Usage::
 
-    .venv/bin/python -m bench.run            # full run (about 2 hours on 2 cores)
-    .venv/bin/python -m bench.run --folds 0  # without cross-validation (about 45 minutes)
+    .venv/bin/python -m bench.run            # full run (about 2 hours on 2 fast cores)
+    .venv/bin/python -m bench.run --folds 0  # without cross-validation (45 minutes to 2 hours)
     .venv/bin/python -m bench.run --quick    # trial run
     .venv/bin/python -m bench.run --quick --only latency
 """
