@@ -241,7 +241,7 @@ class TextNormalizer(_BuiltFromConfig):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
+class ZhimaScoreExtractor(_BuiltFromConfig, EntityExtractorMixin):
     """Adds a ``zhima_score`` entity (an ``int``) for each stated 芝麻分.
 
     Uses `jiebei_nlu.numbers.find_score_mentions` on the message text, which
@@ -259,17 +259,6 @@ class ZhimaScoreExtractor(GraphComponent, EntityExtractorMixin):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Changes when the number parsing code changes."""
         return _source_digest(inspect.getsource(numbers).encode("utf-8"))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ZhimaScoreExtractor:
-        """Creates the component (see `GraphComponent.create`)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds the score entities to each message.
