@@ -83,9 +83,9 @@ def _source_digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _fraction(config: dict[str, Any], key: str, component: str, *, zero_allowed: bool) -> float:
-    """The config's ``key`` as a number up to 1 (from 0, or above 0); ValueError otherwise."""
-    given = config.get(key)
+def _fraction(config: dict[str, Any], key: str, component: str, *, zero_allowed: bool, default: Any = None) -> float:
+    """The config's ``key`` (``default`` when absent) as a number up to 1 (from 0, or above 0); ValueError otherwise."""
+    given = config.get(key, default)
     value = given if isinstance(given, (int, float)) and not isinstance(given, bool) else None
     if value is None or not 0 <= value <= 1 or (value == 0 and not zero_allowed):
         bounds = "from 0 to 1" if zero_allowed else "above 0 and at most 1"
@@ -378,7 +378,7 @@ class SafetyNet(_BuiltFromConfig):
         """Loads the patterns (raises `jiebei_nlu.safety.SafetyFileError` when invalid)."""
         path = config.get("patterns_path")
         self._net = safety.load_safety_net(path) if path else safety.default_safety_net()
-        self._least = _fraction({"min_confidence": 1.0, **config}, "min_confidence", "SafetyNet", zero_allowed=False)
+        self._least = _fraction(config, "min_confidence", "SafetyNet", zero_allowed=False, default=1.0)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets the safety intent of each message that matches a pattern.
